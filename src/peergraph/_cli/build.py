@@ -1,0 +1,26 @@
+"""``peergraph build``: the bundled data (or ``--data``) → ``exports/`` (or ``--out``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, help="data folder (default: ./data or the bundled data)"
+    )
+    parser.add_argument("--out", type=Path, help="output folder (default: exports/ beside data/)")
+    parser.add_argument(
+        "--include-drafts", action="store_true", help="also build records marked 'draft: true'"
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+
+
+def run(args: argparse.Namespace) -> int:
+    from peergraph.pipeline import build
+
+    result = build(args.data, args.out, include_drafts=args.include_drafts)
+    if not args.quiet:
+        print(result.summary())
+    return 0

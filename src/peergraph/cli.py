@@ -1,0 +1,68 @@
+"""The ``peergraph`` command: a thin argparse layer over the library.
+
+Each command lives in ``peergraph/_cli/<name>.py`` with ``add_arguments(parser)`` and
+``run(args) -> int``; it is imported only when that command runs, so ``--help`` stays fast.
+Errors: ``PeergraphError`` → ``Error: …`` lines on stderr and its exit code; tracebacks only with
+``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# command -> one-line help. Add a line here when adding peergraph/_cli/<module>.py.
+COMMANDS: dict[str, str] = {
+    "build": "validate the data, build the graph and write every export",
+}
+
+
+def _module_name(command: str) -> str:
+    return "peergraph._cli." + command.replace("-", "_")
+
+
+def make_parser(load_commands: Sequence[str] = ()) -> argparse.ArgumentParser:
+    from peergraph import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="peergraph",
+        description="A knowledge graph of the evidence on peer support in mental health recovery.",
+    )
+    parser.add_argument("--version", action="version", version=f"peergraph {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in COMMANDS.items():
+        p = sub.add_parser(name, help=text, description=text)
+        if name in load_commands:
+            importlib.import_module(_module_name(name)).add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from peergraph.errors import EXIT_BAD_INPUT, PeergraphError
+
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args_list if a in COMMANDS), None)
+    parser = make_parser([command] if command else [])
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return int(importlib.import_module(_module_name(args.command)).run(args) or 0)
+    except PeergraphError as exc:
+        if args.debug:
+            raise
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(f"Error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

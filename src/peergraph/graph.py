@@ -1,0 +1,269 @@
+"""Stage 3: turn a validated ``Dataset`` into RDF under the peergraph ontology.
+
+Data triples are produced by a generator of rdflib terms so that callers can stream them (exports)
+or collect them into an ``rdflib.Graph`` (the notebook API). IRIs come from
+``peergraph.namespaces``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node, URIRef
+
+from peergraph.load import Dataset, Finding, Source, load
+from peergraph.namespaces import (
+    AUTHORSHIP,
+    CITO,
+    ECO_CITED,
+    ECO_UNCITED,
+    FABIO,
+    HAS_EVIDENCE_TYPE,
+    JOURNAL,
+    OA,
+    PERSON,
+    PG,
+    PREFIXES,
+    PRISM,
+    TIME,
+    TIME_UNITS,
+    concept_iri,
+    finding_iri,
+    paper_iri,
+    slug,
+    source_iri,
+)
+from peergraph.paths import ontology_dir
+from peergraph.references import Reference
+
+Triple = tuple[Node, Node, Node]
+CONTEXT_CHARS = 32  # length of oa:prefix / oa:suffix around a quote
+
+
+def new_graph() -> Graph:
+    """An empty graph with peergraph's prefixes and no others."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def ontology_graph(directory: Path | None = None) -> Graph:
+    """The ontology and its vocabularies, as edited in ``ontology/``."""
+    g = new_graph()
+    for path in ontology_files(directory):
+        g.parse(path, format="turtle")
+    return g
+
+
+def ontology_files(directory: Path | None = None) -> list[Path]:
+    """Every Turtle module of the ontology: ``peergraph.ttl`` first, then the others sorted.
+
+    ``shapes.ttl`` holds SHACL shapes, which check data but are not part of the ontology.
+    """
+    folder = directory or ontology_dir()
+    others = sorted(
+        p for p in folder.glob("*.ttl") if p.name not in ("peergraph.ttl", "shapes.ttl")
+    )
+    return [folder / "peergraph.ttl", *others]
+
+
+def _lit(value: object, datatype: URIRef | None = None) -> Literal:
+    return Literal(value, datatype=datatype)
+
+
+def paper_node(ref: Reference) -> URIRef:
+    """The DOI IRI when the reference has a DOI; otherwise an IRI from its citation key."""
+    if ref.doi:
+        return paper_iri(ref.doi)
+    from peergraph.namespaces import PGD
+
+    return PGD[f"paper/{ref.key}"]
+
+
+def paper_triples(source: Source, ref: Reference) -> Iterator[Triple]:
+    paper = paper_node(ref)
+    yield paper, RDF.type, PG.Paper
+    if ref.journal:
+        yield paper, RDF.type, FABIO.JournalArticle
+    yield paper, RDFS.label, _lit(f"{_short_citation(ref)}: {ref.title}")
+    yield paper, DCTERMS.title, _lit(ref.title)
+    yield paper, PG.citationKey, _lit(ref.key)
+    yield paper, DCTERMS.bibliographicCitation, _lit(ref.raw)
+    yield paper, FABIO.hasPublicationYear, _lit(f"{ref.year:04d}", XSD.gYear)
+    yield paper, PG.citedIn, source_iri(source.id)
+    if ref.doi:
+        yield paper, PRISM.doi, _lit(ref.doi)
+    if ref.volume:
+        yield paper, PRISM.volume, _lit(ref.volume)
+    if ref.issue:
+        yield paper, PRISM.issueIdentifier, _lit(ref.issue)
+    if ref.first_page:
+        yield paper, PRISM.startingPage, _lit(ref.first_page)
+    if ref.last_page:
+        yield paper, PRISM.endingPage, _lit(ref.last_page)
+    if ref.article_number:
+        yield paper, PG.articleNumber, _lit(ref.article_number)
+    if ref.journal:
+        journal = JOURNAL[slug(ref.journal)]
+        yield paper, DCTERMS.isPartOf, journal
+        yield journal, RDF.type, FABIO.Journal
+        yield journal, DCTERMS.title, _lit(ref.journal)
+        yield journal, RDFS.label, _lit(ref.journal)
+    from peergraph.references import study_designs
+
+    for design in study_designs(ref.title):
+        yield paper, PG.studyDesign, concept_iri(design)
+    for position, author in enumerate(ref.authors, 1):
+        name = f"{author.family}, {author.given}".strip(", ") if author.given else author.family
+        person = PERSON[slug(f"{author.family} {author.given}")]
+        link = AUTHORSHIP[f"{ref.key}-{position}"]
+        yield paper, DCTERMS.creator, person
+        yield paper, PG.authorship, link
+        yield link, RDF.type, PG.Authorship
+        yield link, PG.author, person
+        yield link, PG.position, _lit(position, XSD.positiveInteger)
+        yield person, RDF.type, FOAF.Organization if author.corporate else FOAF.Person
+        yield person, FOAF.name, _lit(name)
+        yield person, RDFS.label, _lit(name)
+        if not author.corporate:
+            yield person, FOAF.familyName, _lit(author.family)
+
+
+def _short_citation(ref: Reference) -> str:
+    families = [a.family for a in ref.authors]
+    if len(families) >= 3:
+        who = f"{families[0]} et al."
+    elif len(families) == 2:
+        who = f"{families[0]} & {families[1]}"
+    else:
+        who = families[0] if families else "Anonymous"
+    return f"{who} {ref.year}{ref.year_suffix}"
+
+
+def source_triples(source: Source) -> Iterator[Triple]:
+    node = source_iri(source.id)
+    yield node, RDF.type, PG.SourceDocument
+    yield node, DCTERMS.title, _lit(source.title)
+    yield node, RDFS.label, _lit(source.title)
+    yield node, DCTERMS.identifier, _lit(source.id)
+    yield node, DCTERMS.format, _lit("text/plain")
+    for ref in sorted(source.references.values(), key=lambda r: r.key):
+        yield node, DCTERMS.references, paper_node(ref)
+
+
+def finding_triples(ds: Dataset, f: Finding) -> Iterator[Triple]:
+    source = ds.sources[f.source]
+    node = finding_iri(f.id)
+    yield node, RDF.type, PG.Finding
+    yield node, DCTERMS.identifier, _lit(f.id)
+    yield node, RDFS.label, _lit(f.label)
+    yield node, PG.assertedIn, source_iri(f.source)
+    yield node, HAS_EVIDENCE_TYPE, ECO_CITED if f.cites else ECO_UNCITED
+    for key in f.cites:
+        yield node, CITO.citesAsEvidence, paper_node(source.references[key])
+    yield node, PG.intervention, concept_iri(f.intervention)
+    for prop, values in (
+        (PG.outcome, f.outcomes),
+        (PG.population, f.populations),
+        (PG.setting, f.settings),
+        (PG.mechanism, f.mechanisms),
+        (PG.organisationalFactor, f.organisational_factors),
+        (PG.magnitude, f.magnitude),
+    ):
+        for value in values:
+            yield node, prop, concept_iri(value)
+    if f.direction:
+        yield node, PG.direction, concept_iri(f.direction)
+    if f.note:
+        yield node, SKOS.editorialNote, _lit(f.note)
+    if f.draft:
+        yield node, PG.draft, _lit(True)
+    if f.persistence:
+        p = f.persistence
+        dur = finding_iri(f.id, "persistence")
+        yield node, PG.persistence, dur
+        yield dur, RDF.type, PG.DurationOfEffect
+        yield dur, PG.minimum, _lit(Decimal(str(p.minimum)).normalize(), XSD.decimal)
+        yield dur, PG.maximum, _lit(Decimal(str(p.maximum)).normalize(), XSD.decimal)
+        yield dur, TIME.unitType, TIME_UNITS[p.unit]
+        yield dur, PG.measuredFrom, concept_iri(p.measured_from)
+        yield (
+            dur,
+            RDFS.label,
+            _lit(
+                f"{_num(p.minimum)}–{_num(p.maximum)} {p.unit}s after the "
+                f"{p.measured_from.replace('-', ' ')}"
+            ),
+        )
+    for n, comp in enumerate(f.comparisons, 1):
+        cnode = finding_iri(f.id, f"comparison-{n}")
+        yield node, PG.comparison, cnode
+        yield cnode, RDF.type, PG.Comparison
+        yield cnode, PG.favours, concept_iri(comp.favours)
+        for other in comp.over:
+            yield cnode, PG.comparator, concept_iri(other)
+        for outcome in comp.outcomes or f.outcomes:
+            yield cnode, PG.comparedOn, concept_iri(outcome)
+        yield cnode, RDFS.label, _lit(f"{comp.favours} better than {' or '.join(comp.over)}")
+    yield from quote_triples(source, f)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def quote_triples(source: Source, f: Finding) -> Iterator[Triple]:
+    """Web Annotation anchoring the finding to its exact sentence in the source."""
+    node = finding_iri(f.id)
+    ann, target = finding_iri(f.id, "annotation"), finding_iri(f.id, "target")
+    quote, position = finding_iri(f.id, "quote"), finding_iri(f.id, "position")
+    text = source.text
+    yield ann, RDF.type, OA.Annotation
+    yield ann, OA.motivatedBy, OA.describing
+    yield ann, OA.hasBody, node
+    yield ann, OA.hasTarget, target
+    yield target, RDF.type, OA.SpecificResource
+    yield target, OA.hasSource, source_iri(f.source)
+    yield target, OA.hasSelector, quote
+    yield target, OA.hasSelector, position
+    yield quote, RDF.type, OA.TextQuoteSelector
+    yield quote, OA.exact, _lit(f.quote)
+    yield quote, OA.prefix, _lit(text[max(0, f.start - CONTEXT_CHARS) : f.start])
+    yield quote, OA.suffix, _lit(text[f.end : f.end + CONTEXT_CHARS])
+    yield position, RDF.type, OA.TextPositionSelector
+    yield position, OA.start, _lit(f.start, XSD.nonNegativeInteger)
+    yield position, OA.end, _lit(f.end, XSD.nonNegativeInteger)
+
+
+def data_triples(ds: Dataset) -> Iterator[Triple]:
+    """Every data triple of the dataset (no ontology), in a stable order."""
+    for source in ds.sources.values():
+        yield from source_triples(source)
+    seen: set[URIRef] = set()
+    for source, ref in ds.papers():
+        if paper_node(ref) in seen:
+            continue
+        seen.add(paper_node(ref))
+        yield from paper_triples(source, ref)
+    for f in ds.findings:
+        yield from finding_triples(ds, f)
+
+
+def build_graph(ds: Dataset | str | Path | None = None, *, include_ontology: bool = True) -> Graph:
+    """The knowledge graph as an ``rdflib.Graph``: ontology + vocabularies + data.
+
+    ``ds`` is a loaded ``Dataset`` or a data folder (default: the bundled data).
+    """
+    dataset = ds if isinstance(ds, Dataset) else load(ds)
+    g = ontology_graph() if include_ontology else new_graph()
+    for triple in data_triples(dataset):
+        g.add(triple)
+    return g
+
+
+__all__ = ["build_graph", "data_triples", "ontology_graph", "new_graph", "OWL", "PROV"]

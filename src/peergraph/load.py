@@ -1,0 +1,276 @@
+"""Stage 1: read the curated data (YAML + source texts) and the references inside the sources.
+
+``load()`` reads everything, parses each source's reference list by code, validates the findings
+(``peergraph.validate``) and returns a ``Dataset`` — or raises one ``DataError`` that lists every
+problem found, so a curator fixes them all in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from peergraph.errors import DataError, Problem
+from peergraph.paths import default_data_dir
+from peergraph.references import Reference
+from peergraph.vocabulary import Vocabulary, load_vocabulary
+
+
+@dataclass
+class Source:
+    """A document whose claims become findings (the essay)."""
+
+    id: str
+    title: str
+    path: Path
+    text: str
+    references_heading: str = "References"
+    references: dict[str, Reference] = field(default_factory=dict)  # citation key -> reference
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Persistence:
+    minimum: float
+    maximum: float
+    unit: str
+    measured_from: str
+
+
+@dataclass
+class Comparison:
+    favours: str
+    over: list[str]
+    outcomes: list[str]
+
+
+@dataclass
+class Finding:
+    """One claim of a source, anchored to its exact sentence."""
+
+    id: str
+    source: str
+    label: str
+    quote: str
+    start: int
+    end: int
+    cites: list[str]
+    intervention: str
+    outcomes: list[str]
+    direction: str | None = None
+    magnitude: list[str] = field(default_factory=list)
+    populations: list[str] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
+    mechanisms: list[str] = field(default_factory=list)
+    organisational_factors: list[str] = field(default_factory=list)
+    persistence: Persistence | None = None
+    comparisons: list[Comparison] = field(default_factory=list)
+    note: str | None = None
+    draft: bool = False
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Dataset:
+    """Everything the build needs, validated."""
+
+    data_dir: Path
+    sources: dict[str, Source]
+    findings: list[Finding]
+    vocabulary: Vocabulary
+
+    def papers(self) -> list[tuple[Source, Reference]]:
+        """Every reference of every source, in source then key order."""
+        return [(s, s.references[k]) for s in self.sources.values() for k in sorted(s.references)]
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class _LineLoader:
+    """A YAML SafeLoader that records the line of every mapping as ``__line__``."""
+
+    @staticmethod
+    def load(text: str) -> Any:
+        import yaml
+
+        class Loader(yaml.SafeLoader):
+            pass
+
+        def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
+            mapping = loader.construct_mapping(node, deep=True)
+            mapping["__line__"] = node.start_mark.line + 1
+            return mapping
+
+        Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+        return yaml.load(text, Loader=Loader)  # noqa: S506 - SafeLoader subclass
+
+
+def read_yaml(path: Path, problems: list[Problem]) -> Any:
+    """Parse one YAML file; a syntax error becomes a Problem with line and column."""
+    import yaml
+
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(shown, "file not found", kind="input"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(shown, f"not UTF-8 text ({exc.reason})", kind="input"))
+        return None
+    try:
+        return _LineLoader.load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(
+            Problem(
+                where,
+                f"malformed YAML: {reason}",
+                suggestion="check indentation and quoting near that line",
+                kind="input",
+            )
+        )
+        return None
+
+
+def finding_files(data_dir: Path) -> list[Path]:
+    """``findings*.yaml`` in data/ and every ``*.yaml`` in data/findings/, sorted."""
+    files = sorted(data_dir.glob("findings*.yaml"))
+    if (data_dir / "findings").is_dir():
+        files += sorted((data_dir / "findings").glob("*.yaml"))
+    return files
+
+
+def read_sources(data_dir: Path, problems: list[Problem]) -> dict[str, Source]:
+    """Read ``sources.yaml``, each source's text, and parse its reference list."""
+    from peergraph.references import parse_reference_lines
+
+    path = data_dir / "sources.yaml"
+    shown = display_path(path)
+    doc = read_yaml(path, problems)
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list):
+        problems.append(Problem(shown, "expected a mapping with a 'sources' list", kind="input"))
+        return {}
+    sources: dict[str, Source] = {}
+    for i, rec in enumerate(doc["sources"], 1):
+        if not isinstance(rec, dict):
+            problems.append(Problem(shown, "each source must be a mapping", f"source #{i}"))
+            continue
+        sid = rec.get("id")
+        label = f"source {sid}" if sid else f"source #{i}"
+        missing = [k for k in ("id", "title", "file") if not rec.get(k)]
+        for key in missing:
+            problems.append(Problem(shown, "required field is missing", label, key))
+        if missing:
+            continue
+        if sid in sources:
+            problems.append(Problem(shown, f"duplicate source id '{sid}'", label, "id"))
+            continue
+        file = data_dir / str(rec["file"])
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            problems.append(Problem(shown, f"source file '{rec['file']}' not found", label, "file"))
+            continue
+        except UnicodeDecodeError:
+            problems.append(Problem(shown, f"'{rec['file']}' is not UTF-8 text", label, "file"))
+            continue
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        source = Source(
+            id=str(sid),
+            title=str(rec["title"]),
+            path=file,
+            text=text,
+            references_heading=str(rec.get("references_heading", "References")),
+        )
+        refs, errors = parse_reference_lines(text, heading=source.references_heading)
+        for err in errors:
+            problems.append(
+                Problem(
+                    display_path(file),
+                    f"cannot parse reference: {err}",
+                    label,
+                    "references",
+                    suggestion="write it in APA style: Authors (Year). Title. Journal, vol(issue), "
+                    "pages. https://doi.org/…",
+                )
+            )
+        seen_doi: dict[str, str] = {}
+        for ref in refs:
+            source.references[ref.key] = ref
+            if ref.doi is None:
+                continue
+            lowered = ref.doi.lower()
+            if lowered in seen_doi:
+                problems.append(
+                    Problem(
+                        display_path(file),
+                        f"DOI {ref.doi} appears twice in the reference list",
+                        f"reference {ref.key}",
+                        "doi",
+                        suggestion=f"same DOI as {seen_doi[lowered]}",
+                    )
+                )
+            seen_doi[lowered] = ref.key
+        sources[source.id] = source
+    return sources
+
+
+def load(
+    data_dir: str | Path | None = None,
+    *,
+    include_drafts: bool = False,
+    vocabulary: Vocabulary | None = None,
+) -> Dataset:
+    """Read and validate the data in ``data_dir`` (default: the bundled ``data/``).
+
+    Raises ``DataError`` listing every problem (file, record, field, what is wrong, a suggestion).
+    """
+    from peergraph.validate import validate_findings
+
+    data = Path(data_dir) if data_dir is not None else default_data_dir()
+    problems: list[Problem] = []
+    if not data.is_dir():
+        raise DataError([Problem(display_path(data), "data folder not found", kind="input")])
+    vocab = vocabulary or load_vocabulary()
+    sources = read_sources(data, problems)
+    records: list[tuple[Path, dict[str, Any]]] = []
+    files = finding_files(data)
+    if not files:
+        problems.append(Problem(display_path(data), "no findings*.yaml file found", kind="input"))
+    for path in files:
+        doc = read_yaml(path, problems)
+        if doc is None:
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
+            problems.append(
+                Problem(
+                    display_path(path),
+                    "expected a mapping with a 'findings' list",
+                    suggestion="start the file with 'findings:' and list records under it",
+                    kind="input",
+                )
+            )
+            continue
+        records += [(path, rec) for rec in doc["findings"]]
+    findings = validate_findings(records, sources, vocab, problems, include_drafts=include_drafts)
+    if problems:
+        raise DataError(problems)
+    return Dataset(data_dir=data, sources=sources, findings=findings, vocabulary=vocab)
