@@ -34,19 +34,15 @@ CHINMAN = URIRef("https://doi.org/10.1176/appi.ps.201300244")
 
 
 def findings_quoting(graph, text: str) -> list[URIRef]:
-    return [
-        f
-        for f in graph.subjects(RDF.type, PG.Finding)
-        if text
-        in str(
-            graph.value(
-                finding_iri(
-                    str(graph.value(f, URIRef("http://purl.org/dc/terms/identifier"))), "quote"
-                ),
-                OA.exact,
-            )
-        )
-    ]
+    """Findings whose Web Annotation quote selector contains ``text``."""
+    query = """
+        SELECT ?finding WHERE {
+            ?annotation oa:hasBody ?finding ;
+                        oa:hasTarget/oa:hasSelector/oa:exact ?exact .
+            FILTER(CONTAINS(?exact, ?text))
+        }"""
+    rows = graph.query(query, initNs={"oa": OA}, initBindings={"text": Literal(text)})
+    return sorted(row.finding for row in rows)
 
 
 def test_exactly_eleven_papers_with_their_printed_dois(graph):
