@@ -196,7 +196,13 @@ def _check_comparisons(chk: _Checker, vocab: Vocabulary, value: Any) -> list[Com
         over = item["over"] if isinstance(item["over"], list) else [item["over"]]
         outcomes = item.get("outcomes") or []
         outcomes = outcomes if isinstance(outcomes, list) else [outcomes]
-        _check_terms(chk, vocab, "comparisons", [str(item["favours"]), *map(str, over)], "Setting")
+        compared = [str(item["favours"]), *map(str, over)]
+        kind = (
+            "OrganisationalFactor"
+            if compared[0] in vocab.of_class("OrganisationalFactor")
+            else "Setting"
+        )
+        _check_terms(chk, vocab, "comparisons", compared, kind)
         _check_terms(chk, vocab, "comparisons", [str(o) for o in outcomes], "Outcome")
         out.append(
             Comparison(str(item["favours"]), [str(o) for o in over], [str(o) for o in outcomes])
