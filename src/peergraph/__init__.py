@@ -22,6 +22,7 @@ __all__ = [
     "load",
     "build_graph",
     "build",
+    "query",
 ]
 
 # name -> module that defines it; resolved on first attribute access (PEP 562)
@@ -31,6 +32,7 @@ _LAZY = {
     "load": "peergraph.load",
     "build_graph": "peergraph.graph",
     "build": "peergraph.pipeline",
+    "query": "peergraph.sparql",
 }
 
 if TYPE_CHECKING:  # pragma: no cover

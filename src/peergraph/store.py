@@ -69,3 +69,55 @@ def open_store(source: Any = None) -> pyoxigraph.Store:
     except SyntaxError as exc:
         raise UsageError(f"{path}: not valid {fmt.replace('_', '-')}: {exc}") from None
     return store
+
+
+def save_store(path: str | Path, source: Any = None) -> Path:
+    """Write ``source`` (anything ``open_store`` accepts) as a persistent RocksDB store at ``path``.
+
+    Atomic: the store is built in a temporary folder beside ``path`` and renamed into place, so
+    readers see the old store or the new one, never a half-written one. An existing folder at
+    ``path`` is replaced only if it is a store (holds RocksDB's ``CURRENT`` file) or is empty.
+    """
+    import shutil
+    import tempfile
+
+    import pyoxigraph as ox
+
+    target = Path(path)
+    if target.exists() and not (
+        target.is_dir() and ((target / "CURRENT").is_file() or not any(target.iterdir()))
+    ):
+        raise UsageError(
+            f"{target}: exists and is not a peergraph store; choose a new --store folder"
+        )
+    parent = target.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    memory = source if isinstance(source, ox.Store) else open_store(source)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+    old = None
+    try:
+        store = ox.Store(str(tmp))
+        store.bulk_extend(memory.quads_for_pattern(None, None, None, None))
+        store.flush()
+        store.optimize()
+        del store
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
+            old.rmdir()
+            target.rename(old)
+        tmp.rename(target)
+    except BaseException:
+        if old is not None and not target.exists():
+            old.rename(target)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def save_built_store(path: str | Path, out_dir: str | Path) -> Path:
+    """``peergraph build --store PATH``: the store from the N-Triples export just written."""
+    from peergraph.export import GRAPH_NT
+
+    return save_store(path, Path(out_dir) / GRAPH_NT)

@@ -15,12 +15,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--include-drafts", action="store_true", help="also build records marked 'draft: true'"
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    parser.add_argument(
+        "--store", type=Path, metavar="PATH", help="also write a store for query/serve --store PATH"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from peergraph.pipeline import build
 
     result = build(args.data, args.out, include_drafts=args.include_drafts)
+    if args.store:
+        from peergraph.store import save_built_store
+
+        save_built_store(args.store, result.out_dir)
     if not args.quiet:
         print(result.summary())
     return 0
