@@ -67,7 +67,7 @@ def test_readme_setup_commands_are_the_ones_ci_runs():
     commands = [
         line
         for line in readme.split("## Set-up", 1)[1].split("\n## ", 1)[0].splitlines()
-        if line.startswith(".venv/") or line.startswith("python3 -m venv")
+        if line.startswith((".venv/", "python3 -m venv", "bash tests/"))
     ]
     assert len(commands) == 2
     for command in commands:

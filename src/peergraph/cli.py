@@ -16,6 +16,7 @@ from collections.abc import Sequence
 # command -> one-line help. Add a line here when adding peergraph/_cli/<module>.py.
 COMMANDS: dict[str, str] = {
     "build": "validate the data, build the graph and write every export",
+    "render": "write the interactive graph and the evidence gap map as offline HTML pages",
     "query": "run a named competency query, a .rq file or SPARQL over the graph",
     "serve": "serve the graph as a read-only SPARQL endpoint on 127.0.0.1",
     "push": "upload the graph to a triple store (SPARQL Graph Store Protocol)",

@@ -13,7 +13,7 @@ GRAPH_CHECKS: list[str] = []
 
 # Files written by `peergraph build` besides the RDF exports: "module:function", called as
 # function(graph, dataset) and returning {path relative to exports/: bytes or () -> bytes}.
-EXTRA_EXPORTS: list[str] = []
+EXTRA_EXPORTS: list[str] = ["peergraph.render:html_exports"]
 
 
 def _call(spec: str, *args: object) -> object:

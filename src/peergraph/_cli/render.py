@@ -1,0 +1,72 @@
+"""``peergraph render``: the interactive graph page and the evidence gap map (offline HTML)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, help="data folder (default: ./data or the bundled data)"
+    )
+    parser.add_argument(
+        "--input",
+        type=Path,
+        metavar="FILE",
+        help="draw this RDF file (e.g. exports/peergraph.ttl) instead of building from --data",
+    )
+    parser.add_argument("--out", type=Path, help="output folder (default: exports/ beside data/)")
+    parser.add_argument(
+        "--setting", metavar="ID", help="only findings in this setting (e.g. hospital)"
+    )
+    parser.add_argument(
+        "--outcome", metavar="ID", help="only findings about this outcome or recovery group"
+    )
+    parser.add_argument(
+        "--max-nodes",
+        type=int,
+        metavar="N",
+        help="draw at most N nodes: the best-connected findings and what they link to",
+    )
+    parser.add_argument("--no-evidence-map", action="store_true", help="write only peergraph.html")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+
+
+def _load_graph(args: argparse.Namespace):
+    from peergraph.errors import UsageError
+
+    if args.input is not None:
+        from rdflib import Graph
+
+        if not args.input.is_file():
+            raise UsageError(f"{args.input}: no such file (give an RDF file such as peergraph.ttl)")
+        graph = Graph()
+        try:
+            graph.parse(args.input)
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise UsageError(f"{args.input}: cannot be read as RDF ({exc})") from exc
+        return graph
+    from peergraph.graph import build_graph
+    from peergraph.load import load
+
+    return build_graph(load(args.data) if args.data else load())
+
+
+def run(args: argparse.Namespace) -> int:
+    from peergraph.paths import default_exports_dir
+    from peergraph.render import render
+
+    out = args.out or default_exports_dir(args.data.resolve() if args.data else None)
+    sizes = render(
+        _load_graph(args),
+        out,
+        setting=args.setting,
+        outcome=args.outcome,
+        max_nodes=args.max_nodes,
+        evidence_map=not args.no_evidence_map,
+    )
+    if not args.quiet:
+        for name, size in sorted(sizes.items()):
+            print(f"wrote {Path(out) / name}  {size:,} bytes")
+    return 0

@@ -1,0 +1,243 @@
+"""The HTML pages in a real headless Chromium (Debian's /usr/bin/chromium via Playwright).
+
+Each page is opened from file://; every request is recorded and anything not file:, data:, blob:
+or about: fails the test, as does any console error. Screenshots go to the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.harness import PageRecord, browser, chromium_path, open_page
+from tests.test_render import XSS_IMG, XSS_SCRIPT, hostile_graph
+
+pytestmark = pytest.mark.skipif(
+    chromium_path() is None,
+    reason="chromium is not installed (apt-get install -y chromium chromium-driver)",
+)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as context:
+        yield context
+
+
+@pytest.fixture(scope="module")
+def pages(graph, tmp_path_factory) -> Path:
+    from peergraph.render import render
+
+    out = tmp_path_factory.mktemp("pages")
+    render(graph, out)
+    return out
+
+
+def assert_clean(record: PageRecord) -> None:
+    assert record.requests, "no request recorded at all"
+    assert record.external_requests == []
+    assert record.console_errors == []
+    assert record.page_errors == []
+    assert record.dialogs == []
+
+
+def visible_nodes(page) -> list[str]:
+    return page.evaluate(
+        "() => window.peergraph.nodes.get({filter: n => !n.hidden}).map(n => n.id).sort()"
+    )
+
+
+def test_graph_page_loads_offline_and_draws_every_node(chromium, pages, graph, tmp_path):
+    from peergraph.render_model import build_view
+
+    record = PageRecord()
+    page = open_page(chromium, pages / "peergraph.html", record)
+    expected = len(build_view(graph).nodes)
+    assert expected == 103
+    assert page.evaluate("() => window.peergraph.nodes.length") == expected
+    assert page.evaluate("() => window.peergraph.network.body.nodeIndices.length") == expected
+    assert page.evaluate("() => window.peergraph.edges.length") == len(build_view(graph).edges)
+    assert page.inner_text("#status") == "Showing 103 of 103 nodes"
+    legend = page.locator("#legend label").all_inner_texts()
+    assert [t.split() for t in legend[:2]] == [["●", "finding", "27"], ["■", "paper", "11"]]
+    shot = tmp_path / "peergraph.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    assert_clean(record)
+
+
+def test_graph_page_layout_is_fixed_and_physics_off(chromium, pages):
+    record = PageRecord()
+    page = open_page(chromium, pages / "peergraph.html", record)
+    first = page.evaluate("() => window.peergraph.network.getPositions(['finding:F06'])")
+    page.wait_for_timeout(500)
+    again = page.evaluate("() => window.peergraph.network.getPositions(['finding:F06'])")
+    stored = page.evaluate("() => window.peergraph.nodes.get('finding:F06')")
+    assert first == again
+    assert first["finding:F06"] == {"x": stored["x"], "y": stored["y"]}
+    assert_clean(record)
+
+
+def test_filters_hide_what_they_should(chromium, pages, graph):
+    from peergraph.render_model import build_view, filter_view
+
+    record = PageRecord()
+    page = open_page(chromium, pages / "peergraph.html", record)
+    page.select_option("#setting", "hospital")
+    expected = sorted(n.id for n in filter_view(build_view(graph), setting="hospital").nodes)
+    assert visible_nodes(page) == expected
+    assert page.inner_text("#status") == "Showing 19 of 103 nodes"
+    page.select_option("#setting", "")
+    page.select_option("#group", "organisational-outcomes")
+    findings = [i for i in visible_nodes(page) if i.startswith("finding:")]
+    assert findings == ["finding:F17", "finding:F18", "finding:F19", "finding:F20", "finding:F23"]
+    page.click("#reset")
+    page.uncheck("#legend input[value=paper]")
+    shown = visible_nodes(page)
+    assert len(shown) == 103 - 11 and not any(i.startswith("paper:") for i in shown)
+    assert page.evaluate("() => document.getElementById('support-filter').hidden") is True
+    assert_clean(record)
+
+
+def test_search_focuses_a_node_and_shows_its_details(chromium, pages):
+    record = PageRecord()
+    page = open_page(chromium, pages / "peergraph.html", record)
+    page.fill("#q", "F06")
+    page.press("#q", "Enter")
+    assert page.evaluate("() => window.peergraph.network.getSelectedNodes()") == ["finding:F06"]
+    panel = page.inner_text("#details")
+    assert "persist for up to six to nine months post-treatment" in panel
+    assert "6–9 months after end of intervention" in panel
+    page.fill("#q", "Smit et al. 2023")
+    page.press("#q", "Enter")
+    link = page.locator("#details a")
+    assert link.get_attribute("href") == "https://doi.org/10.1017/s0033291722002422"
+    assert "Psychological Medicine" in page.inner_text("#details")
+    page.evaluate("() => window.peergraph.focusNode('outcome:hope')")
+    panel = page.inner_text("#details")
+    assert "CHIME hope and optimism about the future" in panel and "personal recovery" in panel
+    assert_clean(record)
+
+
+def test_hover_tooltip_shows_finding_summary(chromium, pages):
+    record = PageRecord()
+    page = open_page(chromium, pages / "peergraph.html", record)
+    _hover(page, "finding:F06")
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "Sentence: Studies indicate that these clinical improvements" in tooltip.inner_text()
+    assert_clean(record)
+
+
+def _hover(page, node_id: str) -> None:
+    page.evaluate(
+        "(id) => window.peergraph.network.focus(id, {scale: 1.5, animation: false})", node_id
+    )
+    box = page.locator("#network").bounding_box()
+    xy = page.evaluate(
+        "(id) => window.peergraph.network.canvasToDOM(window.peergraph.network.getPosition(id))",
+        node_id,
+    )
+    page.mouse.move(box["x"] + xy["x"] - 20, box["y"] + xy["y"] - 20)
+    page.mouse.move(box["x"] + xy["x"], box["y"] + xy["y"], steps=4)
+
+
+def test_script_and_img_payloads_in_data_never_run(chromium, graph, tmp_path):
+    from peergraph.render import render
+
+    render(hostile_graph(graph), tmp_path)
+    record = PageRecord()
+    page = open_page(chromium, tmp_path / "peergraph.html", record)
+    for node_id in ("finding:F06", "setting:hospital", "outcome:hope"):
+        _hover(page, node_id)
+        page.wait_for_timeout(300)
+        page.evaluate("(id) => window.peergraph.focusNode(id)", node_id)
+    page.evaluate("() => window.peergraph.focusNode('finding:F06')")
+    panel = page.inner_text("#details")
+    assert XSS_SCRIPT in panel and XSS_IMG in panel  # shown as text
+    page.fill("#q", "onerror")
+    page.press("#q", "Enter")
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("#details img, #details script, #legend img").count() == 0
+    page.screenshot(path=str(tmp_path / "hostile.png"))
+    assert_clean(record)
+
+    record = PageRecord()
+    page = open_page(chromium, tmp_path / "evidence-map.html", record)
+    page.click("td[data-cell='hospital|clinical-recovery']")
+    assert XSS_IMG in page.inner_text("#panel") or "hospital <img" in page.inner_text("#panel")
+    assert "hospital <img src=x" in page.inner_text("tbody")
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("tbody img, #panel img").count() == 0
+    assert_clean(record)
+
+
+def test_evidence_map_shows_counts_gaps_and_lists_findings(chromium, pages, graph, tmp_path):
+    from peergraph.evidence_map import evidence_map
+
+    em = evidence_map(graph)
+    filled = sum(1 for r, _ in em.rows for c in em.columns if em.cell(r, c.id).findings)
+    record = PageRecord()
+    page = open_page(chromium, pages / "evidence-map.html", record)
+    cell = page.locator("td[data-cell='hospital|clinical-recovery']")
+    assert cell.get_attribute("data-n") == "1"
+    assert cell.inner_text().split() == ["1", "2p", "▲"]
+    gap = page.locator("td[data-cell='criminal-justice|anxiety']")
+    assert gap.get_attribute("class") == "gap"
+    assert page.locator("tbody td:not(.gap)").count() == filled == 42
+    assert page.locator("tbody td.gap").count() == 8 * 29 - 42
+    cell.click()
+    panel = page.inner_text("#panel")
+    assert panel.startswith("hospital × clinical recovery (overall)")
+    assert "F14 · Hospitals and formal psychiatric settings" in panel
+    assert "Chinman et al. 2014; Davidson et al. 2022" in panel
+    gap.click()
+    assert "No finding: an evidence gap." in page.inner_text("#panel")
+    page.locator("td[data-cell='substance-use-treatment|relapse']").click()
+    assert "F16a" in page.inner_text("#panel")
+    shot = tmp_path / "evidence-map.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    assert_clean(record)
+
+
+def test_verified_support_filter_appears_when_the_graph_has_support_levels(
+    chromium, graph, tmp_path
+):
+    from rdflib import Graph, URIRef
+
+    from peergraph.render import render
+
+    g = Graph()
+    for triple in graph:
+        g.add(triple)
+    pgv = "https://w3id.org/peergraph/vocab/"
+    finding = "https://w3id.org/peergraph/data/finding/"
+    level = URIRef("https://w3id.org/peergraph/ontology/supportLevel")
+    g.add((URIRef(finding + "F06"), level, URIRef(pgv + "verified-support")))
+    g.add((URIRef(finding + "F05"), level, URIRef(pgv + "no-support")))
+    render(g, tmp_path, evidence_map=False)
+    record = PageRecord()
+    page = open_page(chromium, tmp_path / "peergraph.html", record)
+    page.check("#verified")
+    findings = [i for i in visible_nodes(page) if i.startswith("finding:")]
+    assert findings == ["finding:F06"]
+    page.evaluate("() => window.peergraph.focusNode('finding:F06')")
+    assert page.locator("#details .badge.verified-support").inner_text() == "verified support"
+    assert_clean(record)
+
+
+def test_synthetic_20k_node_graph_opens_in_the_browser(chromium, tmp_path):
+    from peergraph.render import graph_html
+    from tests.browser.synthetic import synthetic_graph
+
+    html = graph_html(synthetic_graph(20_000))
+    path = tmp_path / "large.html"
+    path.write_bytes(html)
+    record = PageRecord()
+    page = open_page(chromium, path, record, timeout_ms=120_000)
+    assert page.evaluate("() => window.peergraph.nodes.length") == 20_000
+    assert page.evaluate("() => window.peergraph.network.body.nodeIndices.length") == 20_000
+    page.screenshot(path=str(tmp_path / "large.png"))
+    assert_clean(record)
