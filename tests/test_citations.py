@@ -297,3 +297,43 @@ def test_generated_citation_resolves_to_generated_reference(a: str, b: str, year
     for text in (f"({a} & {b}, {year})", f"{a} and {b} ({year})", f"({a} et al., {year})"):
         resolved, unresolved = resolve_all(text, [other, ref])
         assert [r for _, r in resolved] == [ref] and unresolved == []
+
+
+# --- robustness on arbitrary text (issue 8) -------------------------------------------
+
+
+@given(st.text(max_size=400))
+def test_any_text_gives_citations_that_slice_the_text(text: str) -> None:
+    found = find_citations(text)
+    for c in found:
+        assert text[c.start : c.end] == c.raw and str(c.year) in c.raw
+    assert [(c.start, c.end) for c in found] == sorted((c.start, c.end) for c in found)
+
+
+_citation_noise = st.text(alphabet=st.sampled_from("Aa ;,&().-1920éŠ\r\n"), max_size=120)
+
+
+@given(_citation_noise, st.sampled_from(["", "\r\n", "\n"]))
+def test_citation_like_noise_never_raises_and_every_citation_is_accounted(
+    noise: str, eol: str
+) -> None:
+    text = f"Peer support helps (Smit et al., 2023).{eol}{noise}"
+    refs = parse_references(ESSAY.read_text(encoding="utf-8"))
+    resolved, unresolved = resolve_all(text, refs)
+    assert len(resolved) + len(unresolved) == len(find_citations(text))
+    assert resolved[0][1].key == "smit2023"
+
+
+@given(families, years, st.lists(st.sampled_from("abcd"), min_size=2, max_size=4, unique=True))
+def test_year_suffix_lists_give_one_citation_per_year(name: str, year: int, sfx: list[str]) -> None:
+    years_text = ", ".join(f"{year}{s}" for s in sfx)
+    text = f"Shown before ({name}, {years_text})."
+    found = find_citations(text)
+    assert [(c.families, c.year, c.year_suffix) for c in found] == [
+        ((name,), year, s) for s in sfx
+    ]
+    refs = assign_keys(
+        parse_reference(f"{name}, A. ({year}{s}). Title {s}. Journal, 1, 2.") for s in sfx
+    )
+    resolved, unresolved = resolve_all(text, refs)
+    assert [r.key[-1] for _, r in resolved] == sfx and unresolved == []

@@ -455,3 +455,8 @@ def test_generated_apa_reference_round_trips(
     assert ref.doi == (doi[1] if doi else None)
     assert ref.key == fold_name(authors[0][0]) + str(year)
     assert (ref.start, ref.end) == (0, len(raw))
+
+
+def test_empty_heading_means_the_document_has_no_reference_list() -> None:
+    text = "A note citing nobody.\nReferences\nSmit, D. (2023). T. J, 1, 2.\n"
+    assert parse_reference_lines(text, heading="") == ([], [])

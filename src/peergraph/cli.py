@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "query": "run a named competency query, a .rq file or SPARQL over the graph",
     "serve": "serve the graph as a read-only SPARQL endpoint on 127.0.0.1",
     "push": "upload the graph to a triple store (SPARQL Graph Store Protocol)",
+    "extract": "draft sources and findings (all 'draft: true') from a new text/Markdown document",
+    "import-bib": "add papers from a BibTeX or RIS export to data/papers.yaml (as drafts)",
 }
 
 

@@ -375,8 +375,11 @@ def parse_reference_lines(
     """Parse every non-empty line of the reference section; return references *and* failures.
 
     Offsets are into ``text``; keys are assigned across the successfully parsed references.
-    A missing heading is reported as the single failure.
+    A missing heading is reported as the single failure; an empty ``heading`` means the document
+    has no reference list (``references_heading: ""`` in sources.yaml) and gives ``([], [])``.
     """
+    if not heading.strip():
+        return [], []
     try:
         start, end = find_reference_section(text, heading)
     except ReferenceParseError as exc:

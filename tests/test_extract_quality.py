@@ -1,0 +1,51 @@
+"""The measured tagging quality on the curated essay stays where the README says it is."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).parents[1] / "benchmarks" / "extract_quality.py"
+
+
+@pytest.fixture(scope="module")
+def scores() -> dict:
+    spec = importlib.util.spec_from_file_location("extract_quality", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.evaluate()
+
+
+@pytest.mark.parametrize(
+    ("field", "recall"),
+    [
+        ("sentences", 1.0),
+        ("sentences (cited)", 1.0),
+        ("cites", 1.0),
+        ("settings", 1.0),
+        ("outcomes (cited)", 0.9),
+        ("direction (cited)", 0.9),
+        ("direction", 0.9),
+        ("mechanisms", 0.9),
+    ],
+)
+def test_recall_on_the_curated_essay(scores: dict, field: str, recall: float) -> None:
+    assert scores[field]["recall"] >= recall, scores["_misses"]
+
+
+@pytest.mark.parametrize("field", ["cites", "settings", "outcomes", "direction", "mechanisms"])
+def test_precision_on_the_curated_essay(scores: dict, field: str) -> None:
+    assert scores[field]["precision"] >= 0.85
+
+
+def test_document_figures(scores: dict) -> None:
+    doc = scores["_document"]
+    assert (doc["references"], doc["citations_resolved"], doc["citations_unresolved"]) == (
+        11,
+        17,
+        0,
+    )
+    assert doc["gold_sentences"] == 23
