@@ -20,7 +20,7 @@ def essay_text() -> str:
 
 @pytest.fixture(scope="session")
 def dataset():
-    from peergraph.load import load
+    from peergraph.dataset import load
 
     return load(DATA)
 

@@ -122,10 +122,10 @@ def test_all_problems_are_reported_in_one_run(data_copy, tmp_path, capsys):
 def test_a_failed_build_leaves_the_previous_exports_untouched(data_copy, tmp_path, capsys):
     out = tmp_path / "out"
     assert run_build(data_copy, out, capsys)[0] == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     edit(data_copy, "settings: [hospital]", "settings: [hopsital]")
     assert run_build(data_copy, out, capsys)[0] == 1
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
 
 

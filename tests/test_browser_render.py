@@ -96,7 +96,8 @@ def test_filters_hide_what_they_should(chromium, pages, graph):
     page.uncheck("#legend input[value=paper]")
     shown = visible_nodes(page)
     assert len(shown) == 103 - 11 and not any(i.startswith("paper:") for i in shown)
-    assert page.evaluate("() => document.getElementById('support-filter').hidden") is True
+    # the essay graph carries support levels (issue 9), so the support filter is offered
+    assert page.evaluate("() => document.getElementById('support-filter').hidden") is False
     assert_clean(record)
 
 
@@ -202,28 +203,20 @@ def test_evidence_map_shows_counts_gaps_and_lists_findings(chromium, pages, grap
     assert_clean(record)
 
 
-def test_verified_support_filter_appears_when_the_graph_has_support_levels(
+def test_verified_support_filter_shows_only_findings_with_a_confirmed_source(
     chromium, graph, tmp_path
 ):
-    from rdflib import Graph, URIRef
-
     from peergraph.render import render
 
-    g = Graph()
-    for triple in graph:
-        g.add(triple)
-    pgv = "https://w3id.org/peergraph/vocab/"
-    finding = "https://w3id.org/peergraph/data/finding/"
-    level = URIRef("https://w3id.org/peergraph/ontology/supportLevel")
-    g.add((URIRef(finding + "F06"), level, URIRef(pgv + "verified-support")))
-    g.add((URIRef(finding + "F05"), level, URIRef(pgv + "no-support")))
-    render(g, tmp_path, evidence_map=False)
+    render(graph, tmp_path, evidence_map=False)
     record = PageRecord()
     page = open_page(chromium, tmp_path / "peergraph.html", record)
     page.check("#verified")
     findings = [i for i in visible_nodes(page) if i.startswith("finding:")]
-    assert findings == ["finding:F06"]
-    page.evaluate("() => window.peergraph.focusNode('finding:F06')")
+    assert findings == [
+        "finding:F05", "finding:F09", "finding:F14", "finding:F15a", "finding:F15b"
+    ]
+    page.evaluate("() => window.peergraph.focusNode('finding:F05')")
     assert page.locator("#details .badge.verified-support").inner_text() == "verified support"
     assert_clean(record)
 

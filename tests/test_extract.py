@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peergraph import load  # the API function; importing peergraph.load first would shadow it
+from peergraph import load  # the API function; importing peergraph.dataset first would shadow it
 from peergraph.cli import main
 from peergraph.extract import extract_text, read_document, render_findings_yaml, write_drafts
 

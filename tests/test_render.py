@@ -199,25 +199,19 @@ def test_pages_are_byte_identical_between_builds(graph):
     assert first == second
 
 
-def test_support_levels_add_badge_data_and_filter_when_present(graph):
-    from rdflib import Graph, URIRef
-
+def test_support_levels_from_the_audit_become_badges_and_a_filter(graph):
     from peergraph.render import graph_html
     from peergraph.render_model import build_view
 
-    g = Graph()
-    for triple in graph:
-        g.add(triple)
-    g.add((URIRef(FINDING + "F06"), URIRef(PG + "supportLevel"), URIRef(PGV + "verified-support")))
-    g.add((URIRef(FINDING + "F05"), URIRef(PG + "supportLevel"), URIRef(PGV + "no-support")))
-    view = build_view(g)
+    view = build_view(graph)
     assert view.has_support
-    assert node(view, "finding:F06").support == "verified-support"
-    assert node(view, "finding:F05").support == "no-support"
-    data = page_data(graph_html(g).decode())
+    assert node(view, "finding:F05").support == "verified-support"
+    assert node(view, "finding:F06").support == "unverified-support"
+    assert node(view, "finding:F20").support == "no-support"
+    data = page_data(graph_html(graph).decode())
     assert data["has_support"] is True
-    f06 = next(n for n in data["nodes"] if n["id"] == "finding:F06")
-    assert f06["support"] == "verified-support" and f06["borderWidth"] == 4
+    f05 = next(n for n in data["nodes"] if n["id"] == "finding:F05")
+    assert f05["support"] == "verified-support" and f05["borderWidth"] == 4
 
 
 def test_evidence_map_counts_findings_papers_and_directions_per_cell(graph):

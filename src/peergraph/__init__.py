@@ -23,22 +23,25 @@ __all__ = [
     "build_graph",
     "build",
     "query",
+    "analyze",
 ]
 
 # name -> module that defines it; resolved on first attribute access (PEP 562)
 _LAZY = {
     "PeergraphError": "peergraph.errors",
     "DataError": "peergraph.errors",
-    "load": "peergraph.load",
+    "load": "peergraph.dataset",
     "build_graph": "peergraph.graph",
     "build": "peergraph.pipeline",
     "query": "peergraph.sparql",
+    "analyze": "peergraph.analysis",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from peergraph.analysis import analyze
+    from peergraph.dataset import load
     from peergraph.errors import DataError, PeergraphError
     from peergraph.graph import build_graph
-    from peergraph.load import load
     from peergraph.pipeline import build
 
 

@@ -531,8 +531,8 @@ def import_bib(
     """
     import yaml
 
+    from peergraph.dataset import read_sources
     from peergraph.extract import differences
-    from peergraph.load import read_sources
     from peergraph.paths import default_data_dir
 
     data = Path(data_dir) if data_dir is not None else default_data_dir()

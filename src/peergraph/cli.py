@@ -20,8 +20,14 @@ COMMANDS: dict[str, str] = {
     "query": "run a named competency query, a .rq file or SPARQL over the graph",
     "serve": "serve the graph as a read-only SPARQL endpoint on 127.0.0.1",
     "push": "upload the graph to a triple store (SPARQL Graph Store Protocol)",
+    "synth": "write a synthetic evidence base (papers, source text, findings) for scale tests",
     "extract": "draft sources and findings (all 'draft: true') from a new text/Markdown document",
+    "validate": "check a Turtle file (or the built graph) against the SHACL shapes",
+    "reason": "check consistency and infer types with an OWL reasoner (HermiT, or OWL 2 RL)",
+    "report": "ontology quality report: labels, definitions, declarations, OWL 2 DL profile",
     "import-bib": "add papers from a BibTeX or RIS export to data/papers.yaml (as drafts)",
+    "analyze": "network analysis: evidence strength, centrality, communities, paths (networkx)",
+    "audit": "reference and claim audit: statuses, support levels, fragility (CSV, JSON)",
 }
 
 

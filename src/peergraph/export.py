@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _encode_str  # type: ignore[attr-defined]
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -157,19 +159,28 @@ def jsonld_context() -> dict[str, object]:
     return ctx
 
 
-def _jsonld(triples: list[Triple]) -> bytes:
+def _jsonld_nodes(triples: Iterable[Triple]) -> list[dict[str, Any]]:
+    """rdflib's compact JSON-LD node objects, arrays sorted, nodes sorted by ``_node_order``."""
     g = Graph(bind_namespaces="none")
     for t in triples:
         g.add(t)
-    context = jsonld_context()
-    doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
+    doc = json.loads(g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True))
     nodes = doc.get("@graph", [doc] if "@id" in doc else [])
     for node in nodes:
         for key, value in node.items():
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    nodes.sort(key=lambda n: (str(n.get("@id", "")).startswith("_:"), str(n.get("@id", ""))))
-    out = {"@context": context, "@graph": nodes}
+    nodes.sort(key=_node_order)
+    return nodes
+
+
+def _node_order(node: dict[str, Any]) -> tuple[bool, str]:
+    node_id = str(node.get("@id", ""))
+    return node_id.startswith("_:"), node_id
+
+
+def _jsonld(triples: list[Triple]) -> bytes:
+    out = {"@context": jsonld_context(), "@graph": _jsonld_nodes(triples)}
     return (json.dumps(out, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode()
 
 
@@ -179,21 +190,40 @@ class ExportResult:
     files: dict[str, int] = field(default_factory=dict)  # name -> size in bytes
 
 
+class Streamed:
+    """A file producer that writes into an open binary file instead of returning bytes.
+
+    For exports of hundreds of megabytes: the bytes never sit in memory as one object.
+    """
+
+    def __init__(self, write: Callable[[BinaryIO], None]):
+        self.write = write
+
+
 def write_atomically(
-    out_dir: Path, contents: dict[str, Callable[[], bytes] | bytes]
+    out_dir: Path,
+    contents: dict[str, Callable[[], bytes] | bytes | Streamed],
+    on_file: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Write every file to a temp file, then rename all into place; nothing is replaced on error."""
+    """Write every file to a temp file, then rename all into place; nothing is replaced on error.
+
+    ``on_file(name)`` is called after each file is written (progress display).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     temps: list[tuple[Path, Path]] = []
     try:
         for name, producer in contents.items():
-            data = producer() if callable(producer) else producer
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
             temps.append((Path(tmp), target))
+            with os.fdopen(fd, "wb") as fh:
+                if isinstance(producer, Streamed):
+                    producer.write(fh)
+                else:
+                    fh.write(producer() if callable(producer) else producer)
+            if on_file is not None:
+                on_file(name)
     except BaseException:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
@@ -219,4 +249,336 @@ def rdf_exports(graph: Graph, ontology: Graph, version: str) -> dict[str, Callab
     }
 
 
-__all__ = ["ONTOLOGY_IRI", "canonical_triples", "serialize", "write_atomically", "rdf_exports"]
+# --- the large-data path: rows (``peergraph.fastgraph``) straight to files ------------------------
+
+
+def ox_triples(rows: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
+    """Rows → pyoxigraph triples, in order; IRIs and datatypes are converted once each."""
+    import pyoxigraph as ox
+
+    named: dict[str, Any] = {}
+    blank: dict[str, Any] = {}
+
+    def iri(value: str) -> Any:
+        node = named.get(value)
+        if node is None:
+            if len(named) > 50_000:  # subjects rarely recur far apart: bound the memory
+                named.clear()
+            node = named[value] = ox.NamedNode(value)
+        return node
+
+    def bnode(value: str) -> Any:
+        node = blank.get(value)
+        if node is None:
+            node = blank[value] = ox.BlankNode(value)
+        return node
+
+    literal, triple = ox.Literal, ox.Triple
+    for sk, s, _, p, ok, o, dt, lang in rows:
+        subject = iri(s) if sk == 0 else bnode(s)
+        if ok == 0:
+            obj = iri(o)
+        elif ok == 1:
+            obj = bnode(o)
+        elif lang:
+            obj = literal(o, language=lang)
+        elif dt:
+            obj = literal(o, datatype=iri(dt))
+        else:
+            obj = literal(o)
+        yield triple(subject, iri(p), obj)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# N-Triples string escapes exactly as pyoxigraph writes them (a test compares the bytes)
+_NT_ESCAPES = {i: f"\\u{i:04X}" for i in (*range(0x20), 0x7F)}
+_NT_ESCAPES.update(
+    {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+)
+
+
+def write_ntriples(rows: Iterable[tuple[Any, ...]], fh: BinaryIO) -> None:
+    """N-Triples lines for rows, as ``pyoxigraph.serialize`` writes them, without term objects."""
+    escapes = _NT_ESCAPES
+    lines: list[str] = []
+    for sk, s, _, p, ok, o, dt, lang in rows:
+        subject = f"<{s}>" if sk == 0 else f"_:{s}"
+        if ok == 0:
+            obj = f"<{o}>"
+        elif ok == 1:
+            obj = f"_:{o}"
+        else:
+            text = o.translate(escapes)
+            if lang:
+                obj = f'"{text}"@{lang}'
+            elif dt and dt != _XSD_STRING:
+                obj = f'"{text}"^^<{dt}>'
+            else:
+                obj = f'"{text}"'
+        lines.append(f"{subject} <{p}> {obj} .\n")
+        if len(lines) >= 20_000:
+            fh.write("".join(lines).encode())
+            lines.clear()
+    fh.write("".join(lines).encode())
+
+
+class _BannerAfterXmlDeclaration:
+    """A write-through file wrapper that puts the banner comment after ``<?xml …?>``."""
+
+    def __init__(self, fh: BinaryIO, banner: bytes):
+        self.fh, self.banner, self.done = fh, banner, False
+
+    def write(self, data: bytes) -> int:
+        if not self.done:
+            head, sep, rest = bytes(data).partition(b"?>")
+            if sep:
+                self.done = True
+                self.fh.write(head + sep + self.banner + rest)
+                return len(data)
+        return self.fh.write(data)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+
+def stream_rows(
+    rows: list[tuple[Any, ...]],
+    fmt: str,
+    version: str,
+    onto_rows: list[tuple[Any, ...]] | None = None,
+) -> Streamed:
+    """A ``Streamed`` producer of sorted rows as ``turtle``, ``nt``, ``rdfxml`` or ``jsonld``.
+
+    Same bytes as ``serialize(canonical_triples(graph), fmt, version)`` for the same triples,
+    except JSON-LD, which ``jsonld_rows`` writes itself (same context and layout; a test checks
+    that it reads back as the same graph).
+    """
+    import pyoxigraph as ox
+
+    banner = _banner(version)
+
+    def write(fh: BinaryIO) -> None:
+        if fmt == "jsonld":
+            jsonld_rows(rows, onto_rows or [], fh)
+            return
+        formats = {
+            "turtle": ox.RdfFormat.TURTLE,
+            "nt": ox.RdfFormat.N_TRIPLES,
+            "rdfxml": ox.RdfFormat.RDF_XML,
+        }
+        prefixes = PREFIXES if fmt != "nt" else None
+        out: Any = fh
+        if fmt in ("turtle", "nt"):
+            fh.write(f"# {banner}\n".encode())
+        if fmt == "nt":
+            write_ntriples(rows, fh)
+            return
+        else:
+            out = _BannerAfterXmlDeclaration(fh, f"\n<!-- {banner} -->".encode())
+        ox.serialize(ox_triples(rows), out, format=formats[fmt], prefixes=prefixes)
+
+    return Streamed(write)
+
+
+class _RowJsonld:
+    """Compact JSON-LD for rows of IRI subjects without lists, as rdflib's serializer writes it.
+
+    Mirrors ``rdflib.plugins.serializers.jsonld.Converter`` for that case (term selection,
+    type coercion, native booleans and numbers, ``@type``), deciding once per (predicate, kind,
+    datatype, language) instead of once per triple.
+    """
+
+    def __init__(self) -> None:
+        from rdflib.plugins.shared.jsonld.context import Context
+
+        self.ctx = Context(jsonld_context())
+        self.plans: dict[tuple[str, int, str, str], tuple[str, str]] = {}
+        self.iris: dict[str, str] = {}
+        self.symbols: dict[str, str] = {}
+
+    def shrink(self, iri: str) -> str:
+        hit = self.iris.get(iri)
+        if hit is None:
+            hit = self.ctx.shrink_iri(iri)
+            if len(self.iris) < 100_000:
+                self.iris[iri] = hit
+        return hit
+
+    def plan(self, p: str, kind: int, dt: str, lang: str) -> tuple[str, str]:
+        """(key, how): how the object is written under which key."""
+        sig = (p, kind, dt, lang)
+        hit = self.plans.get(sig)
+        if hit is not None:
+            return hit
+        from rdflib.namespace import RDF
+        from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+
+        ctx = self.ctx
+        how = ""
+        if kind == 2:
+            term = ctx.find_term(p, dt or None, language=lang or None)
+        else:
+            term = None
+            for coercion in ("@id", "@vocab", None):
+                term = ctx.find_term(p, coercion or _UNDEF(), None)
+                if term:
+                    break
+        if term:
+            key = term.name
+            if term.type == "@id":
+                how = "shrink" if kind == 0 else "literal"
+            elif term.type == "@vocab":
+                how = "symbol" if kind == 0 else ""
+            elif term.type and kind == 2 and dt == term.type:
+                how = "literal"
+        else:
+            key = ctx.to_symbol(p) or p
+            key_term = ctx.terms.get(key)
+            if key_term and (key_term.type or key_term.container):
+                key = p
+            if p == str(RDF.type):
+                key = ctx.type_key
+                how = "symbol" if kind == 0 else ""
+        if not how:  # Converter.to_raw_value
+            if kind == 0:
+                how = "id"
+            elif dt and any(dt == str(t) for t in PLAIN_LITERAL_TYPES):
+                how = "native"
+            elif dt:
+                how = "typed"
+            elif lang:
+                how = "lang"
+            else:
+                how = "literal"
+        self.plans[sig] = (key, how)
+        return key, how
+
+    def value(self, how: str, o: str, dt: str, lang: str) -> Any:
+        if how == "literal":
+            return o
+        if how == "shrink":
+            return self.shrink(o)
+        if how == "id":
+            return {"@id": self.shrink(o)}
+        if how == "symbol":
+            hit = self.symbols.get(o)
+            if hit is None:
+                hit = self.symbols[o] = self.ctx.to_symbol(o)
+            return hit
+        if how == "typed":
+            return {"@type": self.ctx.to_symbol(dt), "@value": o}
+        if how == "lang":
+            return {"@language": lang, "@value": o}
+        from rdflib import Literal, URIRef
+
+        return Literal(o, datatype=URIRef(dt)).toPython()  # native: booleans, numbers
+
+    def node(self, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+        props: dict[str, list[Any]] = {}
+        for _, _, _, p, ok, o, dt, lang in rows:
+            key, how = self.plan(p, ok, dt, lang)
+            props.setdefault(key, []).append(self.value(how, o, dt, lang))
+        node: dict[str, Any] = {"@id": self.shrink(rows[0][1])}
+        dumps = json.dumps
+        for key, values in props.items():
+            if len(values) > 1:
+                values.sort(key=lambda v: dumps(v, sort_keys=True))
+            node[key] = values[0] if len(values) == 1 else values
+        return node
+
+
+def _dump(value: Any, pad: str) -> str:
+    """``json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)``, indented by ``pad``.
+
+    The standard library's indenting encoder is pure Python and generic; node objects are
+    small dicts of strings, lists and value objects, so this is several times faster.
+    """
+    if isinstance(value, str):
+        return _encode_str(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = pad + " "
+        items = [f"{_encode_str(k)}: {_dump(value[k], inner)}" for k in sorted(value)]
+        return "{" + pad + ("," + pad).join(items) + pad[:-1] + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = pad + " "
+        return "[" + pad + ("," + pad).join(_dump(v, inner) for v in value) + pad[:-1] + "]"
+    return json.dumps(value)
+
+
+
+
+def _UNDEF() -> Any:
+    from rdflib.plugins.shared.jsonld.context import UNDEF
+
+    return UNDEF
+
+
+def jsonld_rows(
+    rows: list[tuple[Any, ...]], onto_rows: list[tuple[Any, ...]], fh: BinaryIO
+) -> None:
+    """Stream ``_jsonld``'s output for sorted rows, without an rdflib graph of the data.
+
+    Subjects that are blank nodes or have ontology triples (lists, OWL axioms) go through
+    rdflib's serializer (small); every other subject is written by ``_RowJsonld``. Node objects
+    are ordered as ``_jsonld`` orders them and the JSON layout is the same (``indent=1``, keys
+    sorted); tests compare the bytes with ``_jsonld``'s.
+    """
+    import heapq
+
+    from peergraph.fastgraph import triples_from_rows
+
+    special = {r[1] for r in onto_rows} | {r[1] for r in rows if r[0] == 1}
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i][:2] != rows[start][:2]:
+            if rows[start][1] not in special:
+                spans.append((start, i))
+            start = i
+    small = _jsonld_nodes(triples_from_rows(r for r in rows if r[1] in special))
+    writer = _RowJsonld()
+    keyed = sorted(((writer.shrink(rows[a][1]), a, b) for a, b in spans))
+    ordered = heapq.merge(
+        ((_node_order(n), 0, n) for n in small),
+        (((False, cid), 1, (a, b)) for cid, a, b in keyed),
+        key=lambda item: item[0],
+    )
+    context = jsonld_context()
+    fh.write(b'{\n "@context": ')
+    fh.write(json.dumps(context, indent=1, ensure_ascii=False).replace("\n", "\n ").encode())
+    fh.write(b',\n "@graph": [')
+    first = True
+    for _, which, item in ordered:
+        node = item if which == 0 else writer.node(rows[item[0] : item[1]])
+        text = _dump(node, "\n   ")
+        fh.write(((",\n  " if not first else "\n  ") + text).encode())
+        first = False
+    fh.write(b"]\n}\n" if first else b"\n ]\n}\n")
+
+
+def row_exports(
+    rows: list[tuple[Any, ...]], onto_rows: list[tuple[Any, ...]], version: str
+) -> dict[str, Streamed]:
+    """The RDF files of ``exports/`` from sorted rows (the large-data path of ``rdf_exports``)."""
+    return {
+        GRAPH_TTL: stream_rows(rows, "turtle", version),
+        GRAPH_NT: stream_rows(rows, "nt", version),
+        GRAPH_JSONLD: stream_rows(rows, "jsonld", version, onto_rows),
+        GRAPH_OWL: stream_rows(rows, "rdfxml", version),
+        ONTOLOGY_TTL: stream_rows(onto_rows, "turtle", version),
+    }
+
+
+__all__ = [
+    "ONTOLOGY_IRI",
+    "Streamed",
+    "canonical_triples",
+    "row_exports",
+    "serialize",
+    "write_atomically",
+    "rdf_exports",
+]

@@ -424,7 +424,7 @@ class WrittenDrafts:
 
 def _existing_sources(data_dir: Path) -> tuple[dict[str, list[Reference]], dict[str, str]]:
     """(source id -> references, sha256 of text -> source id) of the data folder."""
-    from peergraph.load import read_sources
+    from peergraph.dataset import read_sources
 
     if not (data_dir / "sources.yaml").is_file():
         return {}, {}

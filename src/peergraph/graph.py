@@ -15,7 +15,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node, URIRef
 
-from peergraph.load import Dataset, Finding, Source, load
+from peergraph.dataset import Dataset, Finding, Source, load
 from peergraph.namespaces import (
     AUTHORSHIP,
     CITO,
@@ -240,8 +240,21 @@ def quote_triples(source: Source, f: Finding) -> Iterator[Triple]:
     yield position, OA.end, _lit(f.end, XSD.nonNegativeInteger)
 
 
-def data_triples(ds: Dataset) -> Iterator[Triple]:
-    """Every data triple of the dataset (no ontology), in a stable order."""
+def data_triples(ds: Dataset, *, core: bool = True) -> Iterator[Triple]:
+    """Every data triple of the dataset (no ontology), in a stable order.
+
+    ``core=False`` skips sources, papers and findings, which the large-data path
+    (``peergraph.fastgraph``) makes itself; it still takes whatever else is added below.
+    """
+    if core:
+        yield from core_triples(ds)
+    from peergraph.audit import audit_triples
+
+    yield from audit_triples(ds)
+
+
+def core_triples(ds: Dataset) -> Iterator[Triple]:
+    """Sources, papers and findings: mirrored row for row by ``fastgraph.data_rows``."""
     for source in ds.sources.values():
         yield from source_triples(source)
     seen: set[URIRef] = set()

@@ -88,6 +88,35 @@ class PG(DefinedNamespace):
     author: URIRef
     position: URIRef
     citedIn: URIRef
+    # evidence integrity (issue 9, ontology/integrity.ttl)
+    InTextCitation: URIRef
+    ReferenceAudit: URIRef
+    PublishedRecord: URIRef
+    ClaimAudit: URIRef
+    ReferenceStatus: URIRef
+    ClaimVerdict: URIRef
+    SupportLevel: URIRef
+    textPosition: URIRef
+    referenceStatus: URIRef
+    resolvesTo: URIRef
+    relatedRecord: URIRef
+    auditOf: URIRef
+    claimAudit: URIRef
+    claimVerdict: URIRef
+    checkedAgainst: URIRef
+    reportedIn: URIRef
+    supportLevel: URIRef
+    reportsEffect: URIRef
+    measuresOutcome: URIRef
+    confidenceInterval: URIRef
+    heterogeneity: URIRef
+    printedText: URIRef
+    discrepancy: URIRef
+    authorList: URIRef
+    estimate: URIRef
+    lowerBound: URIRef
+    upperBound: URIRef
+    statisticallySignificant: URIRef
 
 
 PGV = Namespace(BASE + "vocab/")

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peergraph.paths import default_data_dir, default_exports_dir
 
+if TYPE_CHECKING:  # pragma: no cover
+    from peergraph.dataset import Dataset
+    from peergraph.progress import Reporter
+
 # Checks run on the built graph before anything is written: "module:function", called as
 # function(graph, dataset) and raising a PeergraphError (e.g. ValidationFailed) on violations.
-GRAPH_CHECKS: list[str] = []
+GRAPH_CHECKS: list[str] = ["peergraph.shacl:check_graph", "peergraph.report:check_graph"]
 
 # Files written by `peergraph build` besides the RDF exports: "module:function", called as
 # function(graph, dataset) and returning {path relative to exports/: bytes or () -> bytes}.
-EXTRA_EXPORTS: list[str] = ["peergraph.render:html_exports"]
+EXTRA_EXPORTS: list[str] = [
+    "peergraph.render:html_exports",
+    "peergraph.reason:inferred_exports",
+    "peergraph.docs:docs_exports",
+]
 
 
 def _call(spec: str, *args: object) -> object:
@@ -21,6 +30,14 @@ def _call(spec: str, *args: object) -> object:
 
     module, _, name = spec.partition(":")
     return getattr(importlib.import_module(module), name)(*args)
+
+
+# Above this many findings the build takes the large-data path (``peergraph.fastgraph``): rows of
+# strings instead of an rdflib Graph, streamed exports. Same bytes either way (tested).
+LARGE_FINDINGS = 1000
+# The hooks above take an rdflib Graph (SHACL, HTML views, reasoning); above this many triples
+# they are skipped, and the build says so. Record-level validation has already run.
+HOOK_MAX_TRIPLES = 50_000
 
 
 @dataclass
@@ -35,6 +52,7 @@ class BuildResult:
     uncited_findings: int
     triples: int
     files: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # hooks not run on a large graph, and why
 
     def summary(self) -> str:
         """A one-screen summary for the terminal."""
@@ -44,8 +62,9 @@ class BuildResult:
             f"  papers    {self.papers}",
             f"  findings  {self.findings} ({self.uncited_findings} cite no source)",
             f"  triples   {self.triples} (ontology + data)",
-            f"wrote {len(self.files)} files to {self.out_dir}:",
         ]
+        lines += [f"  skipped   {note}" for note in self.skipped]
+        lines.append(f"wrote {len(self.files)} files to {self.out_dir}:")
         width = max((len(n) for n in self.files), default=0)
         for name, size in sorted(self.files.items()):
             lines.append(f"  {name:<{width}}  {size:>10,} bytes")
@@ -57,26 +76,41 @@ def build(
     out_dir: str | Path | None = None,
     *,
     include_drafts: bool = False,
+    fast: bool | None = None,
+    progress: Reporter | None = None,
 ) -> BuildResult:
     """Build the graph from ``data_dir`` and write every export to ``out_dir``.
 
     Nothing is written unless the data is valid; then all files are replaced at once.
+    ``fast`` forces (True) or forbids (False) the large-data path; by default it is taken above
+    ``LARGE_FINDINGS`` findings. ``progress`` draws progress bars (see ``peergraph.progress``).
     """
     from peergraph import __version__
-    from peergraph.export import rdf_exports, write_atomically
-    from peergraph.graph import build_graph, ontology_graph
-    from peergraph.load import load
+    from peergraph.dataset import load
+    from peergraph.progress import QUIET
 
+    bars = progress or QUIET
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     out = Path(out_dir) if out_dir is not None else default_exports_dir(data)
-    ds = load(data, include_drafts=include_drafts)
-    graph = build_graph(ds)
-    for check in GRAPH_CHECKS:
-        _call(check, graph, ds)
-    contents = rdf_exports(graph, ontology_graph(), __version__)
-    for extra in EXTRA_EXPORTS:
-        contents.update(_call(extra, graph, ds))  # type: ignore[arg-type]
-    files = write_atomically(out, contents)
+    ds = load(data, include_drafts=include_drafts, progress=bars)
+    large = len(ds.findings) > LARGE_FINDINGS if fast is None else fast
+    skipped: list[str] = []
+    if large:
+        contents, triples, skipped = _large_exports(ds, __version__, bars)
+    else:
+        from peergraph.export import rdf_exports
+        from peergraph.graph import build_graph, ontology_graph
+
+        with bars("build") as bar:
+            graph = build_graph(ds)
+            for check in GRAPH_CHECKS:
+                _call(check, graph, ds)
+            bar.advance()
+        contents = rdf_exports(graph, ontology_graph(), __version__)
+        for extra in EXTRA_EXPORTS:
+            contents.update(_call(extra, graph, ds))  # type: ignore[arg-type]
+        triples = len(graph)
+    files = _write(out, contents, bars)
     return BuildResult(
         data_dir=data,
         out_dir=out,
@@ -84,6 +118,46 @@ def build(
         papers=len({ref.doi or ref.key for _, ref in ds.papers()}),
         findings=len(ds.findings),
         uncited_findings=sum(1 for f in ds.findings if not f.cites),
-        triples=len(graph),
+        triples=triples,
         files=files,
+        skipped=skipped,
     )
+
+
+def _large_exports(ds: Dataset, version: str, bars: Reporter) -> tuple[dict, int, list[str]]:
+    """Rows instead of an rdflib Graph; the graph hooks only while the graph is small."""
+    from peergraph.export import canonical_triples, row_exports
+    from peergraph.fastgraph import data_rows, rows_from_triples, sorted_rows
+    from peergraph.graph import ontology_graph
+
+    with bars("build", 3) as bar:
+        onto = sorted_rows(rows_from_triples(canonical_triples(ontology_graph())))
+        bar.advance()
+        rows = list(data_rows(ds))
+        bar.advance()
+        rows.extend(onto)
+        rows = sorted_rows(rows)
+    contents: dict = row_exports(rows, onto, version)
+    skipped: list[str] = []
+    hooks = GRAPH_CHECKS + EXTRA_EXPORTS
+    if hooks and len(rows) <= HOOK_MAX_TRIPLES:
+        from peergraph.graph import build_graph
+
+        graph = build_graph(ds)
+        for check in GRAPH_CHECKS:
+            _call(check, graph, ds)
+        for extra in EXTRA_EXPORTS:
+            contents.update(_call(extra, graph, ds))  # type: ignore[arg-type]
+    else:
+        skipped = [
+            f"{hook} ({len(rows):,} triples > {HOOK_MAX_TRIPLES:,}; record-level checks ran)"
+            for hook in hooks
+        ]
+    return contents, len(rows), skipped
+
+
+def _write(out: Path, contents: dict, bars: Reporter) -> dict[str, int]:
+    from peergraph.export import write_atomically
+
+    with bars("export", len(contents)) as bar:
+        return write_atomically(out, contents, on_file=lambda _name: bar.advance())

@@ -34,7 +34,7 @@ def open_store(source: Any = None) -> pyoxigraph.Store:
     """A pyoxigraph Store holding ontology + data from ``source`` (see module docstring)."""
     import pyoxigraph as ox
 
-    from peergraph.load import Dataset
+    from peergraph.dataset import Dataset
 
     if source is None or isinstance(source, Dataset):
         from peergraph.graph import build_graph

@@ -11,11 +11,15 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from peergraph.dataset import Comparison, Finding, Persistence, Source, display_path
 from peergraph.errors import Problem
-from peergraph.load import Comparison, Finding, Persistence, Source, display_path
+from peergraph.references import Reference
 from peergraph.vocabulary import Vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from peergraph.progress import Progress
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -132,12 +136,62 @@ def _locate_quote(chk: _Checker, source: Source, quote: str, start: Any) -> tupl
     return first, first + len(quote)
 
 
-def _check_cites(chk: _Checker, source: Source, cites: list[str], quote: str) -> None:
-    from peergraph.citations import resolve_all
+class CitationIndex:
+    """A source's references by (year, folded first-author name), to resolve in-text citations.
 
-    keys = list(source.references)
+    ``citations.resolve`` compares a citation with every reference; for a list of 20,000
+    references and 100,000 findings that is 10^9 comparisons. A non-corporate reference can only
+    match a citation whose first name folds to its first author's name and whose year is its year,
+    so only those (plus the corporate authors of that year) are handed to ``resolve``: the result
+    is the same.
+    """
+
+    def __init__(self, source: Source):
+        from peergraph.references import fold_name
+
+        self.source = source
+        self.by_name: dict[tuple[int, str], list[Reference]] = {}
+        self.corporate: dict[int, list[Reference]] = {}
+        self.memo: dict[tuple[Any, ...], Reference | None] = {}
+        for ref in source.references.values():
+            if not ref.authors:
+                continue
+            if ref.authors[0].corporate:
+                self.corporate.setdefault(ref.year, []).append(ref)
+            else:
+                key = (ref.year, fold_name(ref.authors[0].family))
+                self.by_name.setdefault(key, []).append(ref)
+
+    def resolve_all(self, text: str) -> tuple[list[tuple[Any, Reference]], list[Any]]:
+        """Like ``citations.resolve_all(text, all references of the source)``."""
+        from peergraph.citations import find_citations, resolve
+        from peergraph.references import fold_name
+
+        resolved: list[tuple[Any, Reference]] = []
+        unresolved: list[Any] = []
+        for citation in find_citations(text):
+            # resolve() reads only these fields; popular papers are cited again and again
+            key = (citation.families, citation.et_al, citation.year, citation.year_suffix)
+            if key in self.memo:
+                ref = self.memo[key]
+            else:
+                first = fold_name(citation.families[0]) if citation.families else ""
+                candidates = self.by_name.get((citation.year, first), []) + self.corporate.get(
+                    citation.year, []
+                )
+                ref = self.memo[key] = resolve(citation, candidates)
+            if ref is None:
+                unresolved.append(citation)
+            else:
+                resolved.append((citation, ref))
+        return resolved, unresolved
+
+
+def _check_cites(chk: _Checker, index: CitationIndex, cites: list[str], quote: str) -> None:
+    source = index.source
     for key in cites:
         if key not in source.references:
+            keys = list(source.references)
             chk.add(
                 "cites",
                 f"cites '{key}', which is not in the reference list of {source.id}",
@@ -145,7 +199,7 @@ def _check_cites(chk: _Checker, source: Source, cites: list[str], quote: str) ->
             )
     if not chk.ok:
         return
-    resolved, unresolved = resolve_all(quote, list(source.references.values()))
+    resolved, unresolved = index.resolve_all(quote)
     printed = [ref.key for _, ref in resolved]
     for citation in unresolved:
         chk.add(
@@ -217,13 +271,18 @@ def validate_findings(
     problems: list[Problem],
     *,
     include_drafts: bool = False,
+    progress: Progress | None = None,
 ) -> list[Finding]:
     """Check every finding record and return the valid ones as ``Finding`` objects."""
     check_references(sources, problems)
     findings: list[Finding] = []
     first_seen: dict[str, str] = {}
+    shown_paths: dict[Path, str] = {}
+    indexes: dict[str, CitationIndex] = {}
     for index, (path, rec) in enumerate(records, 1):
-        shown = display_path(path)
+        if progress is not None and not index % 1000:
+            progress.advance(1000)
+        shown = shown_paths.get(path) or shown_paths.setdefault(path, display_path(path))
         if not isinstance(rec, dict):
             problems.append(Problem(shown, "each finding must be a mapping", f"finding #{index}"))
             continue
@@ -268,7 +327,9 @@ def validate_findings(
         elif quote and source is not None:
             span = _locate_quote(chk, source, quote, rec.get("start"))
             if span is not None and "cites" in rec:
-                _check_cites(chk, source, cites, quote)
+                if source.id not in indexes:
+                    indexes[source.id] = CitationIndex(source)
+                _check_cites(chk, indexes[source.id], cites, quote)
         persistence = _check_persistence(chk, vocab, rec.get("persistence"))
         comparisons = _check_comparisons(chk, vocab, rec.get("comparisons"))
         draft = rec.get("draft", False)

@@ -37,10 +37,20 @@ class Concept:
 @dataclass
 class Vocabulary:
     concepts: dict[str, Concept]
+    _by_class: dict[str, dict[str, Concept]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def of_class(self, cls: str) -> dict[str, Concept]:
-        """Concepts that are individuals of the pg class ``cls`` (e.g. ``"Outcome"``)."""
-        return {cid: c for cid, c in self.concepts.items() if cls in c.classes}
+        """Concepts that are individuals of the pg class ``cls`` (e.g. ``"Outcome"``).
+
+        Cached: validation asks this for every field of every record. Treat it as read-only.
+        """
+        found = self._by_class.get(cls)
+        if found is None:
+            found = {cid: c for cid, c in self.concepts.items() if cls in c.classes}
+            self._by_class[cls] = found
+        return found
 
     def suggest(self, value: str, cls: str) -> str | None:
         """The closest known id of class ``cls`` to a misspelt ``value``, by id or label."""

@@ -22,8 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from peergraph.pipeline import build
+    from peergraph.progress import Reporter
 
-    result = build(args.data, args.out, include_drafts=args.include_drafts)
+    result = build(
+        args.data, args.out, include_drafts=args.include_drafts, progress=Reporter(quiet=args.quiet)
+    )
     if args.store:
         from peergraph.store import save_built_store
 

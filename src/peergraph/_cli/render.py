@@ -47,8 +47,8 @@ def _load_graph(args: argparse.Namespace):
         except Exception as exc:  # rdflib raises many parser-specific types
             raise UsageError(f"{args.input}: cannot be read as RDF ({exc})") from exc
         return graph
+    from peergraph.dataset import load
     from peergraph.graph import build_graph
-    from peergraph.load import load
 
     return build_graph(load(args.data) if args.data else load())
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peergraph.errors import DataError, Problem
 from peergraph.paths import default_data_dir
 from peergraph.references import Reference
 from peergraph.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from peergraph.progress import Reporter
 
 
 @dataclass
@@ -99,22 +103,44 @@ def display_path(path: Path) -> str:
 
 
 class _LineLoader:
-    """A YAML SafeLoader that records the line of every mapping as ``__line__``."""
+    """A YAML safe loader that records the line of every mapping as ``__line__``.
+
+    Uses libyaml's C parser (``yaml.CSafeLoader``) when PyYAML has it: about 10x faster on large
+    finding files. Node marks still give line numbers. Error messages come from the pure-Python
+    loader, re-run only on failure, so they read the same with or without libyaml.
+    """
 
     @staticmethod
     def load(text: str) -> Any:
         import yaml
 
-        class Loader(yaml.SafeLoader):
-            pass
+        from peergraph.fastyaml import load_simple
 
-        def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
-            mapping = loader.construct_mapping(node, deep=True)
-            mapping["__line__"] = node.start_mark.line + 1
-            return mapping
+        simple = load_simple(text)
+        if simple is not None:
+            return simple
+        try:
+            return yaml.load(text, Loader=_loader_class(True))  # noqa: S506 - safe loader
+        except yaml.YAMLError:
+            return yaml.load(text, Loader=_loader_class(False))  # noqa: S506 - safe loader
 
-        Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - SafeLoader subclass
+
+@lru_cache(maxsize=2)
+def _loader_class(fast: bool) -> Any:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_mapping(loader: Any, node: Any) -> dict[str, Any]:
+        mapping = loader.construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
@@ -238,25 +264,33 @@ def load(
     *,
     include_drafts: bool = False,
     vocabulary: Vocabulary | None = None,
+    progress: Reporter | None = None,
 ) -> Dataset:
     """Read and validate the data in ``data_dir`` (default: the bundled ``data/``).
 
     Raises ``DataError`` listing every problem (file, record, field, what is wrong, a suggestion).
+    ``progress`` draws progress bars for reading and validating (``peergraph.progress``).
     """
+    from peergraph.progress import QUIET
     from peergraph.validate import validate_findings
+
+    bars = progress or QUIET
 
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     problems: list[Problem] = []
     if not data.is_dir():
         raise DataError([Problem(display_path(data), "data folder not found", kind="input")])
     vocab = vocabulary or load_vocabulary()
-    sources = read_sources(data, problems)
     records: list[tuple[Path, dict[str, Any]]] = []
     files = finding_files(data)
     if not files:
         problems.append(Problem(display_path(data), "no findings*.yaml file found", kind="input"))
+    bar = bars("load", len(files) + 1)
+    sources = read_sources(data, problems)
+    bar.advance()
     for path in files:
         doc = read_yaml(path, problems)
+        bar.advance()
         if doc is None:
             continue
         if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
@@ -270,7 +304,11 @@ def load(
             )
             continue
         records += [(path, rec) for rec in doc["findings"]]
-    findings = validate_findings(records, sources, vocab, problems, include_drafts=include_drafts)
+    bar.done()
+    with bars("validate", len(records)) as check_bar:
+        findings = validate_findings(
+            records, sources, vocab, problems, include_drafts=include_drafts, progress=check_bar
+        )
     if problems:
         raise DataError(problems)
     return Dataset(data_dir=data, sources=sources, findings=findings, vocabulary=vocab)

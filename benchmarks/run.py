@@ -1,0 +1,327 @@
+"""Scale benchmark: synthetic evidence bases of 1k, 10k and 20k papers through every stage.
+
+    python benchmarks/run.py                      # 1k, 10k, 20k papers (about 15 minutes)
+    python benchmarks/run.py --sizes 1000 --baseline-timeout 60
+
+Each stage runs in a fresh subprocess (this script with ``--stage``), which reports its own wall
+time, CPU time (user + system) and peak RSS (``ru_maxrss``); the parent prints one Markdown table.
+The baseline is the plain-rdflib path (``peergraph.pipeline.build(fast=False)`` without the graph
+hooks: an ``rdflib.Graph`` built triple by triple, rdflib's JSON-LD serializer); it is stopped
+after ``--baseline-timeout`` seconds. Not a test: figures depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+
+
+# --- stages (run in the child process) ------------------------------------------------------
+
+
+def stage_synth(work: Path, papers: int) -> dict:
+    from peergraph.cli import main
+
+    assert main(["synth", "--papers", str(papers), "--out", str(work / "data"), "-q"]) == 0
+    return {}
+
+
+def stage_load(work: Path, papers: int) -> dict:
+    from peergraph.dataset import load
+
+    ds = load(work / "data")
+    return {"findings": len(ds.findings)}
+
+
+def stage_build(work: Path, papers: int) -> dict:
+    from peergraph.pipeline import build
+
+    result = build(work / "data", work / "out")
+    return {"triples": result.triples, "skipped hooks": len(result.skipped)}
+
+
+def stage_build_shipped(work: Path, papers: int) -> dict:
+    """``build`` as shipped: without the benchmark patch of the audit hook (see below)."""
+    from peergraph.pipeline import build
+
+    result = build(work / "data", work / "out-shipped")
+    return {"triples": result.triples}
+
+
+def _index_audit_citations() -> None:
+    """Benchmark-only patch: ``citations.resolve_all`` through ``validate.CitationIndex``.
+
+    The audit hook (``integrity.audit_triples``, issue 9) resolves every finding's citations
+    against the whole reference list: O(findings x references), hours at 20k papers. The index
+    gives the same answers (tests/test_scale_paths.py); this shows the build once the hook uses it.
+    """
+    from types import SimpleNamespace
+
+    from peergraph import citations
+    from peergraph.validate import CitationIndex
+
+    indexes: dict = {}
+
+    def resolve_all(text, refs):
+        key = (len(refs), id(refs[0]) if refs else 0)
+        if key not in indexes:
+            indexes[key] = CitationIndex(SimpleNamespace(references={r.key: r for r in refs}))
+        return indexes[key].resolve_all(text)
+
+    citations.resolve_all = resolve_all
+
+
+def stage_rdflib(work: Path, papers: int) -> dict:
+    """The plain-rdflib baseline: rdflib Graph + the original exports, no hooks."""
+    from peergraph import __version__
+    from peergraph.dataset import load
+    from peergraph.export import rdf_exports, write_atomically
+    from peergraph.graph import build_graph, ontology_graph
+
+    graph = build_graph(load(work / "data"))
+    write_atomically(work / "rdflib", rdf_exports(graph, ontology_graph(), __version__))
+    return {"triples": len(graph)}
+
+
+def stage_store(work: Path, papers: int) -> dict:
+    from peergraph.store import save_built_store
+
+    save_built_store(work / "store", work / "out")
+    return {}
+
+
+def stage_open(work: Path, papers: int) -> dict:
+    """Open the persistent store read-only and answer one ASK (what query/serve/analyze do)."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(work / "store"))
+    return {"ask": bool(store.query("ASK { ?s a ?o }"))}
+
+
+def stage_query(work: Path, papers: int, name: str) -> dict:
+    """One named competency query on the persistent store: cold, then median of 5 warm runs."""
+    import pyoxigraph as ox
+
+    from peergraph.sparql import prepare, run_on_store
+
+    store = ox.Store.read_only(str(work / "store"))
+    text, _form = prepare(name)
+    times = []
+    for _ in range(6):  # one cold run, five warm ones (one warm when a run takes > 2 s)
+        t = time.perf_counter()
+        rows = len(run_on_store(store, text))
+        times.append(time.perf_counter() - t)
+        if times[0] > 2 and len(times) == 2:
+            break
+    return {"cold_ms": round(times[0] * 1000, 1),
+            "warm_median_ms": round(statistics.median(times[1:]) * 1000, 1),
+            "rows": rows}  # fmt: skip
+
+
+def stage_analyze(work: Path, papers: int) -> dict:
+    import importlib
+
+    import pyoxigraph as ox
+
+    analyze = importlib.import_module("peergraph.analysis").analyze
+    result = analyze(ox.Store.read_only(str(work / "store")))
+    samples = getattr(result, "betweenness_samples", None)
+    return {"betweenness samples": "exact" if samples is None else samples}
+
+
+STAGES = {
+    "synth": stage_synth,
+    "load+validate": stage_load,
+    "build": stage_build,
+    "build as shipped": stage_build_shipped,
+    "store": stage_store,
+    "store open": stage_open,
+    "queries": None,  # one subprocess per named query (see run_queries)
+    "analyze": stage_analyze,
+    "rdflib build": stage_rdflib,
+}
+
+
+def child(stage: str, work: Path, papers: int) -> None:
+    if stage in ("build", "rdflib build", "load+validate"):
+        _index_audit_citations()
+    wall, cpu = time.perf_counter(), time.process_time()
+    if stage.startswith("query:"):
+        extra = stage_query(work, papers, stage.partition(":")[2])
+    else:
+        extra = STAGES[stage](work, papers)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "wall": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+        "rss_mib": usage.ru_maxrss / 1024,
+        "extra": extra,
+    }))  # fmt: skip
+
+
+# --- parent -------------------------------------------------------------------------------------
+
+
+def run_stage(stage: str, work: Path, papers: int, timeout: float | None) -> dict:
+    cmd = [
+        sys.executable,
+        str(HERE),
+        "--stage",
+        stage,
+        "--work",
+        str(work),
+        "--papers",
+        str(papers),
+    ]
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"> {timeout:.0f} s (stopped)", "wall": time.perf_counter() - start}
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        return {"error": last[:120], "wall": time.perf_counter() - start}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_queries(work: Path, papers: int, timeout: float) -> dict:
+    """Each named query in its own subprocess, so a slow one is stopped after ``timeout`` s."""
+    from peergraph.sparql import named_queries
+
+    out: dict = {}
+    for name in named_queries():
+        res = run_stage(f"query:{name}", work, papers, timeout)
+        out[name] = res.get("extra", res.get("error"))
+        print(f"{papers:>6} papers  query {name:<28} {out[name]}", file=sys.stderr, flush=True)
+    return {"extra": out, "wall": 0.0, "cpu": 0.0, "rss_mib": 0.0}
+
+
+def startup_times() -> dict[str, float]:
+    """Median wall seconds of 5 runs of ``peergraph --help`` and ``peergraph query --list``."""
+    exe = Path(sys.executable).with_name("peergraph")
+    out = {}
+    for args in (["--help"], ["query", "--list"]):
+        times = []
+        for _ in range(6):
+            t = time.perf_counter()
+            subprocess.run([str(exe), *args], capture_output=True, check=False)
+            times.append(time.perf_counter() - t)
+        out["peergraph " + " ".join(args)] = statistics.median(times[1:])
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 20000])
+    parser.add_argument("--baseline-timeout", type=float, default=300)
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per other stage")
+    parser.add_argument("--query-timeout", type=float, default=20, help="seconds per query")
+    parser.add_argument("--shipped-timeout", type=float, default=120)
+    parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=list(STAGES))
+    parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--papers", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        child(args.stage, args.work, args.papers)
+        return 0
+    results: dict[int, dict[str, dict]] = {}
+    for papers in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"pg-bench-{papers}-") as tmp:
+            work = Path(tmp)
+            results[papers] = {}
+            for stage in args.stages:
+                if stage == "queries":
+                    res = run_queries(work, papers, args.query_timeout)
+                    results[papers][stage] = res
+                    continue
+                timeout = {
+                    "rdflib build": args.baseline_timeout,
+                    "build as shipped": args.shipped_timeout,
+                }.get(stage, args.timeout)
+                res = run_stage(stage, work, papers, timeout)
+                results[papers][stage] = res
+                print(f"{papers:>6} papers  {stage:<14} {_cell(res)}", file=sys.stderr, flush=True)
+    print(_table(results))
+    starts = startup_times()
+    print()
+    for name, seconds in starts.items():
+        print(f"- `{name}`: {seconds * 1000:.0f} ms (median of 5)")
+    queries = {p: r.get("queries", {}).get("extra", {}) for p, r in results.items()}
+    print(_query_table(queries))
+    if args.json:
+        args.json.write_text(json.dumps({"stages": results, "startup": starts}, indent=1) + "\n")
+    return 0
+
+
+def _cell(res: dict) -> str:
+    if "error" in res:
+        return res["error"]
+    return f"{res['wall']:.2f} s wall, {res['cpu']:.2f} s CPU, {res['rss_mib']:.0f} MiB"
+
+
+def _table(results: dict[int, dict[str, dict]]) -> str:
+    lines = [
+        "| papers | stage | wall s | CPU s | peak RSS MiB | notes |",
+        "|---:|---|---:|---:|---:|---|",
+    ]
+    for papers, stages in results.items():
+        base = stages.get("rdflib build", {})
+        for stage, res in stages.items():
+            if "error" in res:
+                lines.append(f"| {papers:,} | {stage} | — | — | — | {res['error']} |")
+                continue
+            if stage == "queries":
+                continue  # own table
+            extra = res.get("extra", {})
+            notes = []
+            if stage != "queries":
+                notes = [
+                    f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in extra.items()
+                ]
+            if stage == "build":
+                if "wall" in base and "error" not in base:
+                    notes.append(f"rdflib baseline / this: {base['wall'] / res['wall']:.1f}× wall")
+                elif "error" in base:
+                    notes.append(f"rdflib baseline {base['error']}")
+            lines.append(
+                f"| {papers:,} | {stage} | {res['wall']:.2f} | {res['cpu']:.2f} | "
+                f"{res['rss_mib']:,.0f} | {'; '.join(notes)} |"
+            )
+    return "\n".join(lines)
+
+
+def _query_table(queries: dict[int, dict]) -> str:
+    sizes = [p for p in queries if queries[p]]
+    if not sizes:
+        return ""
+    names = sorted({n for p in sizes for n in queries[p]})
+    head = "| query | " + " | ".join(f"{p:,} papers: warm median ms (cold)" for p in sizes) + " |"
+    lines = ["", head, "|---|" + "---:|" * len(sizes)]
+    for name in names:
+        cells = []
+        for p in sizes:
+            q = queries[p].get(name)
+            if isinstance(q, dict):
+                flag = " ⚠" if q["warm_median_ms"] > 100 else ""
+                cells.append(f"{q['warm_median_ms']}{flag} ({q['cold_ms']})")
+            else:
+                cells.append(str(q))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""`peergraph analyze`: network views, evidence strength, centrality, communities and paths on the
+essay, and the files it writes (GraphML/GEXF read back, deterministic figures)."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from peergraph.analysis import (
+    DESIGN_WEIGHTS,
+    EmptyGraph,
+    NoPath,
+    UnknownNode,
+    analysis_exports,
+    analyze,
+    explain_path,
+    result_files,
+)
+from peergraph.cli import main
+from peergraph.network import evidence_network
+
+PG = "https://w3id.org/peergraph/ontology/"
+PGV = "https://w3id.org/peergraph/vocab/"
+SMIT = "https://doi.org/10.1017/s0033291722002422"
+
+
+@pytest.fixture(scope="module")
+def result(graph):
+    return analyze(graph, paths=[("structured supervision", "retention of peer workers")])
+
+
+@pytest.fixture(scope="module")
+def files(result):
+    return result_files(result)
+
+
+def _row(rows, **match):
+    hits = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert len(hits) == 1, (match, hits)
+    return hits[0]
+
+
+def test_network_holds_typed_iri_nodes_with_literals_as_attributes(result, essay_text):
+    net = result.network
+    assert all(not str(n).startswith('"') for n in net)  # no literal became a node
+    f06 = net.nodes["https://w3id.org/peergraph/data/finding/F06"]
+    assert f06["class"] == "Finding" and f06["short_id"] == "F06"
+    assert essay_text[f06["start"] : f06["end"]] == f06["quote"]
+    assert f06["quote"].startswith("Studies indicate that these clinical improvements")
+    assert f06["uncited"] is False
+    smit = net.nodes[SMIT]
+    assert (smit["class"], smit["short_id"], smit["year"]) == ("Paper", "smit2023", 2023)
+    assert smit["study_design"] == "meta-analysis systematic-review"
+    assert net.nodes[PGV + "hospital"]["hospital_based"] is True
+    duration = net.nodes["https://w3id.org/peergraph/data/finding/F06-persistence"]
+    assert (duration["minimum"], duration["maximum"], duration["unit"]) == (6.0, 9.0, "month")
+    assert net.edges["https://w3id.org/peergraph/data/finding/F06", SMIT]["property"] == (
+        "cito:citesAsEvidence"
+    )
+    assert net.edges[PGV + "structured-supervision", PGV + "organisational-support"][
+        "property"
+    ] == "skos:broader"
+    assert net.edges[PGV + "hope", PGV + "personal-recovery"]["property"] == "pg:recoveryGroup"
+    assert net.nodes["https://w3id.org/peergraph/data/finding/F20"]["uncited"] is True
+
+
+def test_rdflib_graph_and_oxigraph_store_give_the_same_network(graph):
+    from peergraph.store import open_store
+
+    a, b = evidence_network(graph), evidence_network(open_store(graph))
+    assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+    assert list(a.edges(data=True)) == list(b.edges(data=True))
+    assert a.number_of_nodes() > 150
+
+
+def test_co_support_links_papers_cited_by_the_same_finding(result):
+    view = result.co_support
+    andreas, boisvert = "https://doi.org/10.1016/j.jsat.2016.03.003", "https://doi.org/10.2147/sar.s82471"
+    assert view.edges[andreas, boisvert] == {"weight": 2, "findings": "F16a F16b"}
+    assert view.edges[SMIT, "https://doi.org/10.1176/appi.ps.201300244"]["findings"] == "F05"
+    assert view.number_of_nodes() == 11  # every paper, linked or not
+
+
+def test_hospital_has_more_evidence_on_personal_recovery_than_online(result):
+    pairs = result.tables["evidence-by-setting-outcome"]
+    hospital = _row(pairs, setting="hospital", outcome="personal-recovery")
+    online = _row(pairs, setting="online", outcome="personal-recovery")
+    assert hospital["paper_ids"] == "repper2023 smit2023"  # repper2023 via hope (narrower)
+    assert online["paper_ids"] == "smit2023"
+    assert hospital["papers"] > online["papers"] and hospital["score"] > online["score"]
+    view = result.setting_outcome
+    assert view.edges[PGV + "hospital", PGV + "personal-recovery"]["weight"] == 2
+    assert view.edges[PGV + "online", PGV + "personal-recovery"]["weight"] == 1
+    assert view.nodes[PGV + "hospital"]["bipartite"] == 0
+
+
+def test_evidence_strength_weights_designs_and_counts_uncited_claims_apart(result):
+    assert DESIGN_WEIGHTS["meta-analysis"] > DESIGN_WEIGHTS["systematic-review"] > (
+        DESIGN_WEIGHTS["qualitative-study"]
+    )
+    outcomes = result.tables["evidence-by-outcome"]
+    assert outcomes[0]["outcome"] == "clinical-recovery"
+    retention = _row(outcomes, outcome="peer-worker-retention")
+    # F19 cites davidson2022 only; the uncited organisational claims are not evidence
+    assert retention["paper_ids"] == "davidson2022" and retention["papers"] == 1
+    unsupported = _row(outcomes, outcome="programme-sustainability")
+    assert unsupported["papers"] == 0 and unsupported["score"] == 0
+    assert unsupported["uncited_findings"] == 2
+    personal = _row(outcomes, outcome="personal-recovery")
+    assert personal["uncited_findings"] >= 3  # F01, F02, F03 cite nothing
+    assert personal["papers"] == len(personal["paper_ids"].split())
+
+
+def test_most_cited_papers_rank_highest_and_davidson_bridges(result):
+    papers = [r for r in result.tables["centrality"] if r["class"] == "Paper"]
+    # Tomas & Larkin 2023 back four findings, Smit et al. 2023 three (F05, F06, F11)
+    assert [r["id"] for r in papers[:2]] == ["tomas2023", "smit2023"]
+    assert papers[1]["label"] == "Smit et al. 2023"
+    # Davidson et al. 2022 backs both a clinical (F14) and an organisational claim (F19)
+    assert max(papers, key=lambda r: r["betweenness"])["id"] == "davidson2022"
+    outcomes = [r for r in result.tables["centrality"] if r["class"] == "Outcome"]
+    assert {outcomes[0]["id"], outcomes[1]["id"]} == {"personal-recovery", "clinical-recovery"}
+    factors = [r for r in result.tables["centrality"] if r["class"] == "OrganisationalFactor"]
+    assert factors[0]["id"] == "organisational-support"
+    assert result.betweenness_samples is None  # small graph: exact betweenness
+
+
+def test_communities_are_labelled_by_central_members_and_cover_the_network(result):
+    rows = result.tables["communities"]
+    assert len(rows) >= 3
+    members = set().union(*(r["members"].split() for r in rows))
+    assert {"smit2023", "F19", "peer-worker-retention"} <= members
+    assert all(r["label"] and not r["label"].startswith("finding ") for r in rows)
+    by_member = {m: r["community"] for r in rows for m in r["members"].split()}
+    assert by_member["andreas2016"] == by_member["boisvert2016"]  # substance-use evidence
+
+
+def test_path_from_organisational_support_to_peer_worker_retention(graph, result):
+    path = explain_path(result.network, "Organisational Support", "peer-worker-retention")
+    assert path["nodes"][0] == "organisational-support"
+    assert path["nodes"][-1] == "peer-worker-retention"
+    assert "F19" in path["nodes"]
+    assert any("reports on the outcome \u2018peer worker retention\u2019" in s
+               for s in path["sentences"])  # fmt: skip
+    named = result.paths[0]  # "structured supervision" -> altLabel "retention of peer workers"
+    assert named["from"] == "structured-supervision" and named["to"] == "peer-worker-retention"
+    assert len(named["sentences"]) == len(named["nodes"]) - 1
+
+
+def test_unknown_node_name_suggests_close_names(result):
+    with pytest.raises(UnknownNode, match=r"did you mean 'structured supervision'\?"):
+        explain_path(result.network, "structured supervison", "hope")
+
+
+def test_disconnected_nodes_give_a_clear_no_path_message():
+    g = Graph()
+    for fid, outcome in (("A", "hope"), ("B", "relapse")):
+        f = URIRef(f"https://w3id.org/peergraph/data/finding/{fid}")
+        o = URIRef(PGV + outcome)
+        g.add((f, RDF.type, URIRef(PG + "Finding")))
+        g.add((o, RDF.type, URIRef(PG + "Outcome")))
+        g.add((o, RDFS.label, Literal(outcome)))
+        g.add((f, URIRef(PG + "outcome"), o))
+    result = analyze(g)
+    assert result.tables["evidence-by-outcome"][0]["uncited_findings"] == 1
+    with pytest.raises(NoPath, match="no path between 'hope' and 'relapse': they lie in separate"):
+        explain_path(result.network, "hope", "relapse")
+
+
+def test_empty_graph_is_refused_with_a_clear_message():
+    with pytest.raises(EmptyGraph, match="holds no findings"):
+        analyze(Graph())
+
+
+def test_graphml_and_gexf_read_back_with_attribute_types(result, files, tmp_path):
+    for stem, original in (("evidence-network", result.network), ("co-support", result.co_support),
+                           ("setting-outcome", result.setting_outcome)):  # fmt: skip
+        for ext, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+            path = tmp_path / f"{stem}.{ext}"
+            path.write_bytes(files[f"{stem}.{ext}"])
+            back = reader(path)
+            assert back.number_of_nodes() == original.number_of_nodes(), path
+            assert back.number_of_edges() == original.number_of_edges(), path
+            for node, data in original.nodes(data=True):
+                assert back.nodes[node] == data, (path, node)
+            for u, v, data in original.edges(data=True):
+                got = dict(back.edges[u, v])
+                if ext == "gexf":
+                    assert got.pop("id").isdigit()  # GEXF numbers edges
+                if ext == "gexf" and "weight" in data:  # GEXF defines weight as a float
+                    assert got.pop("weight") == float(data["weight"])
+                    data = {k: x for k, x in data.items() if k != "weight"}
+                assert got == data, (path, u, v)
+    back = nx.read_graphml(tmp_path / "evidence-network.graphml")
+    assert type(back.nodes[SMIT]["year"]) is int
+    assert back.nodes[PGV + "hospital"]["hospital_based"] is True
+
+
+def test_outputs_are_deterministic_and_complete(graph, files):
+    again = result_files(analyze(graph, paths=[("structured supervision",
+                                                "retention of peer workers")]))  # fmt: skip
+    assert again == files
+    assert {"analysis.json", "tables/centrality.csv", "tables/evidence-by-setting-outcome.csv",
+            "tables/communities.csv", "tables/paths.csv", "evidence-matrix.png",
+            "evidence-matrix.svg", "setting-outcome.gexf"} <= set(files)  # fmt: skip
+    assert files["evidence-matrix.png"].startswith(b"\x89PNG")
+    svg = files["evidence-matrix.svg"].decode()
+    assert "<dc:date>" not in svg and "<!-- hospital -->" in svg  # no date; data labels drawn
+    assert b"lastmodifieddate" not in files["evidence-network.gexf"]
+    payload = json.loads(files["analysis.json"])
+    assert payload["design_weights"]["meta-analysis"] == 3.0
+    assert files["tables/centrality.csv"].startswith(b"class,rank,id,label,")
+
+
+def test_analysis_exports_prefixes_paths_for_the_build(graph):
+    exports = analysis_exports(graph, None)
+    assert "analysis/evidence-matrix.svg" in exports
+    assert all(isinstance(v, bytes) for v in exports.values())
+
+
+def test_sampled_betweenness_is_seeded(graph):
+    a = analyze(graph, betweenness_samples=20, seed=7)
+    b = analyze(graph, betweenness_samples=20, seed=7)
+    assert a.betweenness_samples == 20
+    assert a.tables["centrality"] == b.tables["centrality"]
+
+
+def test_cli_reports_and_writes_files(tmp_path, capsys):
+    out = tmp_path / "analysis"
+    code = main(["analyze", "--out", str(out), "--path", "hospital", "personal recovery"])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "Smit et al. 2023" in text
+    assert "concerns the setting \u2018hospital\u2019" in text
+    assert (out / "evidence-matrix.png").is_file() and (out / "tables" / "paths.csv").is_file()
+
+
+def test_cli_reads_an_rdf_file_through_oxigraph(graph, tmp_path, capsys):
+    ttl = tmp_path / "g.ttl"
+    graph.serialize(ttl, format="turtle")
+    code = main(["analyze", "--input", str(ttl), "--no-files", "--top", "1"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Tomas & Larkin 2023" in out and "Smit et al. 2023" not in out  # top 1 only
+
+
+def test_cli_unknown_name_and_empty_input_exit_2(tmp_path, capsys):
+    code = main(["analyze", "--no-files", "-q", "--path", "structured supervison", "hope"])
+    assert code == 2
+    assert "Error: no node named 'structured supervison' in the graph (did you mean " \
+        "'structured supervision'?)" in capsys.readouterr().err
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("")
+    assert main(["analyze", "--input", str(empty), "--no-files"]) == 2
+    assert "Error: the graph holds no findings" in capsys.readouterr().err
+
+
+def test_peergraph_analyze_is_callable_even_after_importing_the_module(graph):
+    import peergraph
+    import peergraph.analysis  # noqa: F401  (sets the package attribute to the module)
+
+    result = peergraph.analyze(graph)
+    assert result.tables["evidence-by-outcome"][0]["outcome"] == "clinical-recovery"
+
+
+def test_graphml_and_gexf_writers_escape_odd_text(tmp_path):
+    from peergraph.network import to_gexf, to_graphml
+
+    g = nx.DiGraph()
+    odd = 'Ünïcødé & <tags> "quoted" \u2014 \U0001f600 bell\x07'
+    g.add_node("a&b", label=odd, count=3, share=0.5, flag=False)
+    g.add_node("c", label="plain", count=4, share=1.0, flag=True)
+    g.add_edge("a&b", "c", property="pg:outcome", weight=2)
+    for ext, data, reader in (("graphml", to_graphml(g), nx.read_graphml),
+                              ("gexf", to_gexf(g), nx.read_gexf)):  # fmt: skip
+        path = tmp_path / f"odd.{ext}"
+        path.write_bytes(data)
+        back = reader(path)
+        assert back.nodes["a&b"] == {"label": odd.replace("\x07", ""), "count": 3, "share": 0.5,
+                                     "flag": False}  # fmt: skip
+        assert back.nodes["c"]["flag"] is True
+        assert back.edges["a&b", "c"]["property"] == "pg:outcome"
+

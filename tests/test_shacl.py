@@ -1,0 +1,107 @@
+"""SHACL shapes: the essay conforms; broken data is reported per record and field in plain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peergraph.cli import main
+from peergraph.errors import ValidationFailed
+from peergraph.shacl import check_graph, validate_file, validate_graph
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_essay_graph_conforms_to_the_shapes(graph):
+    assert validate_graph(graph) == []
+
+
+def test_invalid_finding_and_paper_are_reported_by_record_and_field():
+    messages = [str(v) for v in validate_file(FIXTURES / "invalid-finding.ttl")]
+    assert messages == [
+        "Paper <https://doi.org/10.1000/bad-paper>, field 'citation key': missing: expected at "
+        "least 1 value",
+        "Paper <https://doi.org/10.1000/bad-paper>, field 'doi': value \"doi:10.1000/bad paper\" "
+        "does not match the pattern ^10\\.[0-9]{4,9}/[^\\s]+$",
+        "Paper <https://doi.org/10.1000/bad-paper>, field 'year': value \"twenty-twenty\" "
+        "(xsd:string) should be a literal of datatype xsd:gYear",
+        "finding X01, field 'cites': cites papers but its evidence type is obo:ECO_0000034 "
+        "(author statement without traceable support) (value <https://doi.org/10.1000/bad-paper>)",
+        "finding X01, field 'direction': value pgv:hope is not allowed (expected one of: "
+        "pgv:improves, pgv:inconsistent, pgv:no-difference, pgv:reduces)",
+        "finding X01, field 'outcomes': missing: expected at least 1 value",
+        "finding X01, field 'quote': missing: expected at least 1 value",
+        "finding X01, field 'quote end offset': missing: expected at least 1 value",
+        "finding X01, field 'quote start offset': missing: expected at least 1 value",
+    ]
+
+
+def test_build_check_fails_when_a_finding_breaks_the_shapes(graph):
+    from peergraph.shacl import read_turtle
+
+    broken = graph + read_turtle(FIXTURES / "inconsistent-finding.ttl")
+    with pytest.raises(ValidationFailed) as err:
+        check_graph(broken)
+    lines = str(err.value).splitlines()
+    assert (
+        "SHACL: finding X02, field 'direction': value pgv:hope is not allowed (expected one "
+        "of: pgv:improves, pgv:inconsistent, pgv:no-difference, pgv:reduces)" in lines
+    )
+    assert "SHACL: finding X02, field 'quote': missing: expected at least 1 value" in lines
+    assert (
+        "SHACL: finding X02, field 'settings': value pg:Setting is not a pg:Setting (declare "
+        "it in the vocabulary or fix the id)" in lines
+    )
+
+
+def test_quote_start_must_come_before_its_end(graph):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    g = graph + Graph()  # a copy
+    oa = "http://www.w3.org/ns/oa#"
+    pos = URIRef("https://w3id.org/peergraph/data/finding/F06-position")
+    g.remove((pos, URIRef(oa + "start"), None))
+    g.add((pos, URIRef(oa + "start"), Literal("2000", datatype=XSD.nonNegativeInteger)))
+    messages = [str(v) for v in validate_graph(g)]
+    assert messages == [
+        "TextPositionSelector finding:F06-position, field 'start': value \"2000\" "
+        "(xsd:nonNegativeInteger) must be less than oa:end"
+    ]
+
+
+def test_validate_command_exit_codes(graph, tmp_path, capsys):
+    good = tmp_path / "essay.ttl"
+    graph.serialize(good, format="turtle")
+    assert main(["validate", str(good)]) == 0
+    assert "conforms to the peergraph SHACL shapes" in capsys.readouterr().out
+
+    assert main(["validate", str(FIXTURES / "invalid-finding.ttl")]) == 1
+    err = capsys.readouterr().err
+    assert "Error: finding X01, field 'outcomes': missing: expected at least 1 value" in err
+    assert err.rstrip().endswith("invalid-finding.ttl: 9 SHACL violation(s)")
+
+    assert main(["validate", str(FIXTURES / "not-turtle.ttl")]) == 2
+    err = capsys.readouterr().err
+    assert "not-turtle.ttl: not valid Turtle (line 3, column 14:" in err
+    assert "Traceback" not in err
+
+    assert main(["validate", str(tmp_path / "missing.ttl")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_build_check_names_the_yaml_file_and_line_of_the_finding(dataset):
+    from rdflib import URIRef
+
+    from peergraph.graph import build_graph
+
+    g = build_graph(dataset)
+    f05 = URIRef("https://w3id.org/peergraph/data/finding/F05")
+    g.remove((f05, URIRef("https://w3id.org/peergraph/ontology/outcome"), None))
+    with pytest.raises(ValidationFailed) as err:
+        check_graph(g, dataset)
+    assert str(err.value) == (
+        "SHACL: data/findings.yaml:53, finding F05, field 'outcomes': missing: expected at least "
+        "1 value"
+    )
