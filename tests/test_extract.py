@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from peergraph import load  # the API function; importing peergraph.dataset first would shadow it
 from peergraph.cli import main
+from peergraph.errors import DataError
 from peergraph.extract import extract_text, read_document, render_findings_yaml, write_drafts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -140,6 +142,13 @@ def test_drafts_validate_only_with_include_drafts_and_accepting_one_adds_it(
     text = written.findings_file.read_text("utf-8")
     accepted = text.replace("    draft: true\n", "", 1)  # the curator confirms the first record
     written.findings_file.write_text(accepted, encoding="utf-8")
+    with pytest.raises(
+        DataError, match="source 'peer-mentoring-on-acute-wards-a-short' is still a"
+    ):
+        load(data_copy)  # its source must be accepted too
+    sources = data_copy / "sources.yaml"
+    text = sources.read_text("utf-8")
+    sources.write_text(re.sub(r"\n\s*draft: true[^\n]*", "", text), encoding="utf-8")
     ids = {f.id for f in load(data_copy).findings}
     assert len(ids) == CURATED_FINDINGS + 1 and "peer-mentoring-on-acute-wards-a-short.002" in ids
 
@@ -154,9 +163,6 @@ def test_sources_yaml_keeps_its_comments_and_gains_a_draft_entry(data_copy: Path
     assert entry["file"].startswith("sources/001_") and entry["file"].endswith(".md")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="load.read_sources does not skip 'draft: true' sources yet (see report)"
-)
 def test_build_without_drafts_ignores_a_draft_source(data_copy: Path) -> None:
     write_drafts(REVIEW, data_copy, source_id="review")
     assert list(load(data_copy).sources) == ["peer-support-essay"]

@@ -181,7 +181,13 @@ def finding_files(data_dir: Path) -> list[Path]:
     return files
 
 
-def read_sources(data_dir: Path, problems: list[Problem]) -> dict[str, Source]:
+def read_sources(
+    data_dir: Path,
+    problems: list[Problem],
+    *,
+    include_drafts: bool = True,
+    skipped_drafts: set[str] | None = None,
+) -> dict[str, Source]:
     """Read ``sources.yaml``, each source's text, and parse its reference list."""
     from peergraph.references import parse_reference_lines
 
@@ -200,6 +206,10 @@ def read_sources(data_dir: Path, problems: list[Problem]) -> dict[str, Source]:
             continue
         sid = rec.get("id")
         label = f"source {sid}" if sid else f"source #{i}"
+        if rec.get("draft") is True and not include_drafts:
+            if skipped_drafts is not None and sid:
+                skipped_drafts.add(str(sid))
+            continue  # a drafted source (peergraph extract) enters builds only when accepted
         missing = [k for k in ("id", "title", "file") if not rec.get(k)]
         for key in missing:
             problems.append(Problem(shown, "required field is missing", label, key))
@@ -286,7 +296,10 @@ def load(
     if not files:
         problems.append(Problem(display_path(data), "no findings*.yaml file found", kind="input"))
     bar = bars("load", len(files) + 1)
-    sources = read_sources(data, problems)
+    draft_sources: set[str] = set()
+    sources = read_sources(
+        data, problems, include_drafts=include_drafts, skipped_drafts=draft_sources
+    )
     bar.advance()
     for path in files:
         doc = read_yaml(path, problems)
@@ -307,7 +320,13 @@ def load(
     bar.done()
     with bars("validate", len(records)) as check_bar:
         findings = validate_findings(
-            records, sources, vocab, problems, include_drafts=include_drafts, progress=check_bar
+            records,
+            sources,
+            vocab,
+            problems,
+            include_drafts=include_drafts,
+            progress=check_bar,
+            draft_sources=frozenset(draft_sources),
         )
     if problems:
         raise DataError(problems)

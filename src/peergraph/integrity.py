@@ -449,7 +449,6 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
     from rdflib import Literal
     from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
-    from peergraph.citations import resolve_all
     from peergraph.graph import paper_node
     from peergraph.namespaces import (
         CITO,
@@ -511,11 +510,15 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
             used_records.add(rid)
             yield paper, PG.relatedRecord, record_iri(rid)
     # findings: in-text citations, claim audit, support level
+    from peergraph.validate import CitationIndex
+
+    indexes: dict[str, CitationIndex] = {}  # one per source: resolving stays linear at scale
     for f in ds.findings:
         source = ds.sources[f.source]
         node = finding_iri(f.id)
-        refs = list(source.references.values())
-        resolved, _ = resolve_all(f.quote, refs)
+        if f.source not in indexes:
+            indexes[f.source] = CitationIndex(source)
+        resolved, _ = indexes[f.source].resolve_all(f.quote)
         for n, (cit, ref) in enumerate(resolved, 1):
             if ref.key not in f.cites:
                 continue

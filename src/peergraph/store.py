@@ -92,12 +92,19 @@ def save_store(path: str | Path, source: Any = None) -> Path:
         )
     parent = target.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    memory = source if isinstance(source, ox.Store) else open_store(source)
+    nt_file = (
+        Path(source) if isinstance(source, (str, Path)) and str(source).endswith(".nt") else None
+    )
+    memory = None if nt_file else source if isinstance(source, ox.Store) else open_store(source)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
     old = None
     try:
         store = ox.Store(str(tmp))
-        store.bulk_extend(memory.quads_for_pattern(None, None, None, None))
+        if nt_file is not None:  # stream the export straight to disk: no in-memory copy
+            store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            assert memory is not None
+            store.bulk_extend(memory.quads_for_pattern(None, None, None, None))
         store.flush()
         store.optimize()
         del store

@@ -272,6 +272,7 @@ def validate_findings(
     *,
     include_drafts: bool = False,
     progress: Progress | None = None,
+    draft_sources: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Check every finding record and return the valid ones as ``Finding`` objects."""
     check_references(sources, problems)
@@ -306,7 +307,13 @@ def validate_findings(
             else:
                 first_seen[fid] = where
         source = sources.get(str(rec.get("source")))
-        if rec.get("source") and source is None:
+        if rec.get("source") and source is None and str(rec["source"]) in draft_sources:
+            chk.add(
+                "source",
+                f"source '{rec['source']}' is still a draft",
+                "accept it too: remove 'draft: true' from its entry in sources.yaml",
+            )
+        elif rec.get("source") and source is None:
             chk.add(
                 "source",
                 f"unknown source '{rec.get('source')}'",
