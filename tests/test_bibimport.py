@@ -149,3 +149,24 @@ def test_latex_escapes() -> None:
 def test_bibtex_parser_never_crashes(text: str) -> None:
     entries, errors = parse_bibtex(text)
     assert isinstance(entries, list) and isinstance(errors, list)
+
+
+def test_imported_papers_enter_the_graph_once_accepted_and_never_as_printed_references(
+    data_copy: Path,
+) -> None:
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS, RDF
+
+    from peergraph import load
+    from peergraph.graph import build_graph
+    from peergraph.namespaces import PG
+
+    main(["import-bib", str(BIB), "--data", str(data_copy)])
+    assert len(set(build_graph(load(data_copy)).subjects(RDF.type, PG.Paper))) == 11
+    g = build_graph(load(data_copy, include_drafts=True))
+    papers = set(g.subjects(RDF.type, PG.Paper))
+    assert len(papers) == 13
+    imported = URIRef("https://w3id.org/peergraph/data/paper/worldhealthorganization2019")
+    assert imported in papers
+    assert g.value(imported, PG.citedIn) is None
+    assert g.value(imported, DCTERMS.bibliographicCitation) is None

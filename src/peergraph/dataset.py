@@ -88,6 +88,7 @@ class Dataset:
     sources: dict[str, Source]
     findings: list[Finding]
     vocabulary: Vocabulary
+    library: list[Reference] = field(default_factory=list)  # data/papers.yaml (import-bib)
 
     def papers(self) -> list[tuple[Source, Reference]]:
         """Every reference of every source, in source then key order."""
@@ -328,6 +329,12 @@ def load(
             progress=check_bar,
             draft_sources=frozenset(draft_sources),
         )
+    from peergraph.bibimport import read_papers
+
+    library, library_problems = read_papers(data, include_drafts=include_drafts)
+    problems += library_problems
     if problems:
         raise DataError(problems)
-    return Dataset(data_dir=data, sources=sources, findings=findings, vocabulary=vocab)
+    return Dataset(
+        data_dir=data, sources=sources, findings=findings, vocabulary=vocab, library=library
+    )

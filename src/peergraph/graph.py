@@ -85,7 +85,9 @@ def paper_node(ref: Reference) -> URIRef:
     return PGD[f"paper/{ref.key}"]
 
 
-def paper_triples(source: Source, ref: Reference) -> Iterator[Triple]:
+def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
+    """A paper as printed in ``source``'s reference list, or (``source`` None) imported from a
+    reference manager, which has no printed citation string and no citing source."""
     paper = paper_node(ref)
     yield paper, RDF.type, PG.Paper
     if ref.journal:
@@ -93,9 +95,11 @@ def paper_triples(source: Source, ref: Reference) -> Iterator[Triple]:
     yield paper, RDFS.label, _lit(f"{_short_citation(ref)}: {ref.title}")
     yield paper, DCTERMS.title, _lit(ref.title)
     yield paper, PG.citationKey, _lit(ref.key)
-    yield paper, DCTERMS.bibliographicCitation, _lit(ref.raw)
+    if source is not None:
+        yield paper, DCTERMS.bibliographicCitation, _lit(ref.raw)
     yield paper, FABIO.hasPublicationYear, _lit(f"{ref.year:04d}", XSD.gYear)
-    yield paper, PG.citedIn, source_iri(source.id)
+    if source is not None:
+        yield paper, PG.citedIn, source_iri(source.id)
     if ref.doi:
         yield paper, PRISM.doi, _lit(ref.doi)
     if ref.volume:
@@ -248,6 +252,11 @@ def data_triples(ds: Dataset, *, core: bool = True) -> Iterator[Triple]:
     """
     if core:
         yield from core_triples(ds)
+    cited = {paper_node(ref) for _, ref in ds.papers()}
+    for ref in ds.library:  # data/papers.yaml (peergraph import-bib); a cited paper wins
+        if paper_node(ref) not in cited:
+            cited.add(paper_node(ref))
+            yield from paper_triples(None, ref)
     from peergraph.audit import audit_triples
 
     yield from audit_triples(ds)
