@@ -113,29 +113,44 @@ def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
     if ref.article_number:
         yield paper, PG.articleNumber, _lit(ref.article_number)
     if ref.journal:
-        journal = JOURNAL[slug(ref.journal)]
-        yield paper, DCTERMS.isPartOf, journal
-        yield journal, RDF.type, FABIO.Journal
-        yield journal, DCTERMS.title, _lit(ref.journal)
-        yield journal, RDFS.label, _lit(ref.journal)
+        yield from journal_triples(paper, ref.journal)
     from peergraph.references import study_designs
 
     for design in study_designs(ref.title):
         yield paper, PG.studyDesign, concept_iri(design)
     for position, author in enumerate(ref.authors, 1):
-        name = f"{author.family}, {author.given}".strip(", ") if author.given else author.family
-        person = PERSON[slug(f"{author.family} {author.given}")]
+        person = person_iri(author.family, author.given)
         link = AUTHORSHIP[f"{ref.key}-{position}"]
         yield paper, DCTERMS.creator, person
         yield paper, PG.authorship, link
         yield link, RDF.type, PG.Authorship
         yield link, PG.author, person
         yield link, PG.position, _lit(position, XSD.positiveInteger)
-        yield person, RDF.type, FOAF.Organization if author.corporate else FOAF.Person
-        yield person, FOAF.name, _lit(name)
-        yield person, RDFS.label, _lit(name)
-        if not author.corporate:
-            yield person, FOAF.familyName, _lit(author.family)
+        yield from person_triples(author.family, author.given, corporate=author.corporate)
+
+
+def journal_triples(work: URIRef, title: str) -> Iterator[Triple]:
+    """``work`` is part of the journal ``title``; the journal's IRI comes from its title."""
+    journal = JOURNAL[slug(title)]
+    yield work, DCTERMS.isPartOf, journal
+    yield journal, RDF.type, FABIO.Journal
+    yield journal, DCTERMS.title, _lit(title)
+    yield journal, RDFS.label, _lit(title)
+
+
+def person_iri(family: str, given: str) -> URIRef:
+    return PERSON[slug(f"{family} {given}")]
+
+
+def person_triples(family: str, given: str, *, corporate: bool = False) -> Iterator[Triple]:
+    """An author (person or corporate body), shared by papers and resolved records."""
+    person = person_iri(family, given)
+    name = f"{family}, {given}".strip(", ") if given else family
+    yield person, RDF.type, FOAF.Organization if corporate else FOAF.Person
+    yield person, FOAF.name, _lit(name)
+    yield person, RDFS.label, _lit(name)
+    if not corporate:
+        yield person, FOAF.familyName, _lit(family)
 
 
 def _short_citation(ref: Reference) -> str:

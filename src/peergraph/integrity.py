@@ -447,22 +447,19 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
     may drop findings); ``peergraph audit`` reports them.
     """
     from rdflib import Literal
-    from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
+    from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-    from peergraph.graph import paper_node
+    from peergraph.graph import journal_triples, paper_node, person_iri, person_triples
     from peergraph.namespaces import (
         CITO,
         FABIO,
-        JOURNAL,
         OA,
         OBO,
-        PERSON,
         PG,
         PGD,
         PRISM,
         concept_iri,
         finding_iri,
-        slug,
     )
 
     audit = read_audit(ds.data_dir)
@@ -576,22 +573,13 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
         if r.note:
             yield rnode, SKOS.editorialNote, Literal(r.note)
         if r.journal:
-            journal = JOURNAL[slug(r.journal)]
-            yield rnode, DCTERMS.isPartOf, journal
-            yield journal, RDF.type, FABIO.Journal
-            yield journal, DCTERMS.title, Literal(r.journal)
-            yield journal, RDFS.label, Literal(r.journal)
+            yield from journal_triples(rnode, r.journal)
         if r.authors:
             yield rnode, PG.authorList, Literal("; ".join(r.authors))
         for author in r.authors:
             family, _, given = (p.strip() for p in author.partition(","))
-            person = PERSON[slug(f"{family} {given}")]
-            name = f"{family}, {given}" if given else family
-            yield rnode, DCTERMS.creator, person
-            yield person, RDF.type, FOAF.Person
-            yield person, FOAF.name, Literal(name)
-            yield person, RDFS.label, Literal(name)
-            yield person, FOAF.familyName, Literal(family)
+            yield rnode, DCTERMS.creator, person_iri(family, given)
+            yield from person_triples(family, given)
         for iri in r.sources:
             yield from _source_entity(rnode, iri)
         for eff in r.effects:
