@@ -55,8 +55,8 @@ def _gold(data_dir: Path) -> dict[str, dict[str, set[str]]]:
 
 def evaluate(data_dir: Path = ROOT / "data") -> dict[str, dict[str, float | int]]:
     """Scores per field (and per field on cited sentences): tp, fp, fn, precision, recall."""
-    from peergraph.dataset import load
-    from peergraph.extract import extract_text
+    from peergraph.curate.extract import extract_text
+    from peergraph.ingest.dataset import load
 
     ds = load(data_dir)
     source = next(iter(ds.sources.values()))

@@ -37,7 +37,7 @@ def stage_synth(work: Path, papers: int) -> dict:
 
 
 def stage_load(work: Path, papers: int) -> dict:
-    from peergraph.dataset import load
+    from peergraph.ingest.dataset import load
 
     ds = load(work / "data")
     return {"findings": len(ds.findings)}
@@ -67,8 +67,8 @@ def _index_audit_citations() -> None:
     """
     from types import SimpleNamespace
 
-    from peergraph import citations
-    from peergraph.validate import CitationIndex
+    from peergraph.ingest.validate import CitationIndex
+    from peergraph.text import citations
 
     indexes: dict = {}
 
@@ -84,9 +84,9 @@ def _index_audit_citations() -> None:
 def stage_rdflib(work: Path, papers: int) -> dict:
     """The plain-rdflib baseline: rdflib Graph + the original exports, no hooks."""
     from peergraph import __version__
-    from peergraph.dataset import load
-    from peergraph.export import rdf_exports, write_atomically
-    from peergraph.graph import build_graph, ontology_graph
+    from peergraph.export.writers import rdf_exports, write_atomically
+    from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import build_graph, ontology_graph
 
     graph = build_graph(load(work / "data"))
     write_atomically(work / "rdflib", rdf_exports(graph, ontology_graph(), __version__))
@@ -94,7 +94,7 @@ def stage_rdflib(work: Path, papers: int) -> dict:
 
 
 def stage_store(work: Path, papers: int) -> dict:
-    from peergraph.store import save_built_store
+    from peergraph.export.store import save_built_store
 
     save_built_store(work / "store", work / "out")
     return {}
@@ -112,7 +112,7 @@ def stage_query(work: Path, papers: int, name: str) -> dict:
     """One named competency query on the persistent store: cold, then median of 5 warm runs."""
     import pyoxigraph as ox
 
-    from peergraph.sparql import prepare, run_on_store
+    from peergraph.sparql.engine import prepare, run_on_store
 
     store = ox.Store.read_only(str(work / "store"))
     text, _form = prepare(name)
@@ -133,7 +133,7 @@ def stage_analyze(work: Path, papers: int) -> dict:
 
     import pyoxigraph as ox
 
-    analyze = importlib.import_module("peergraph.analysis").analyze
+    analyze = importlib.import_module("peergraph.analysis.metrics").analyze
     result = analyze(ox.Store.read_only(str(work / "store")))
     samples = getattr(result, "betweenness_samples", None)
     return {"betweenness samples": "exact" if samples is None else samples}
@@ -196,7 +196,7 @@ def run_stage(stage: str, work: Path, papers: int, timeout: float | None) -> dic
 
 def run_queries(work: Path, papers: int, timeout: float) -> dict:
     """Each named query in its own subprocess, so a slow one is stopped after ``timeout`` s."""
-    from peergraph.sparql import named_queries
+    from peergraph.sparql.engine import named_queries
 
     out: dict = {}
     for name in named_queries():

@@ -20,14 +20,14 @@ def essay_text() -> str:
 
 @pytest.fixture(scope="session")
 def dataset():
-    from peergraph.dataset import load
+    from peergraph.ingest.dataset import load
 
     return load(DATA)
 
 
 @pytest.fixture(scope="session")
 def graph(dataset):
-    from peergraph.graph import build_graph
+    from peergraph.mapping.triples import build_graph
 
     return build_graph(dataset)
 

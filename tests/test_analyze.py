@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from peergraph.analysis import (
+from peergraph.analysis.metrics import (
     DESIGN_WEIGHTS,
     EmptyGraph,
     NoPath,
@@ -20,8 +20,8 @@ from peergraph.analysis import (
     explain_path,
     result_files,
 )
+from peergraph.analysis.network import evidence_network
 from peergraph.cli import main
-from peergraph.network import evidence_network
 
 PG = "https://w3id.org/peergraph/ontology/"
 PGV = "https://w3id.org/peergraph/vocab/"
@@ -69,7 +69,7 @@ def test_network_holds_typed_iri_nodes_with_literals_as_attributes(result, essay
 
 
 def test_rdflib_graph_and_oxigraph_store_give_the_same_network(graph):
-    from peergraph.store import open_store
+    from peergraph.export.store import open_store
 
     a, b = evidence_network(graph), evidence_network(open_store(graph))
     assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
@@ -261,14 +261,14 @@ def test_cli_unknown_name_and_empty_input_exit_2(tmp_path, capsys):
 
 def test_peergraph_analyze_is_callable_even_after_importing_the_module(graph):
     import peergraph
-    import peergraph.analysis  # noqa: F401  (sets the package attribute to the module)
+    import peergraph.analysis.metrics  # noqa: F401  (sets the package attribute to the module)
 
     result = peergraph.analyze(graph)
     assert result.tables["evidence-by-outcome"][0]["outcome"] == "clinical-recovery"
 
 
 def test_graphml_and_gexf_writers_escape_odd_text(tmp_path):
-    from peergraph.network import to_gexf, to_graphml
+    from peergraph.analysis.network import to_gexf, to_graphml
 
     g = nx.DiGraph()
     odd = 'Ünïcødé & <tags> "quoted" \u2014 \U0001f600 bell\x07'

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from peergraph.namespaces import CITO, OA, OBO, PG, PGD, PGV, PRISM, finding_iri
+from peergraph.iris import CITO, OA, OBO, PG, PGD, PGV, PRISM, finding_iri
 
 CROSSREF = Path(__file__).parent / "fixtures" / "crossref"
 SMIT = URIRef("https://doi.org/10.1017/s0033291722002422")
@@ -34,7 +34,7 @@ def _statuses(graph) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def report():
-    from peergraph.audit import run_audit
+    from peergraph.check.audit import run_audit
 
     return run_audit()
 
@@ -126,7 +126,7 @@ def test_each_in_text_citation_is_a_node_with_printed_text_and_offsets(graph, es
 
 
 def test_support_levels_computed_from_the_graph(graph) -> None:
-    from peergraph.audit import support_levels
+    from peergraph.check.audit import support_levels
 
     levels = {iri.rsplit("/", 1)[-1]: lvl for iri, lvl in support_levels(graph).items()}
     assert len(levels) == 27
@@ -174,7 +174,7 @@ def test_fragility_names_the_single_source_a_conclusion_hangs_on(report) -> None
 
 
 def test_crossref_check_against_records_written_for_the_test(dataset) -> None:
-    from peergraph.audit import crossref_check
+    from peergraph.check.audit import crossref_check
 
     results = {r.key: r for r in crossref_check(dataset, CROSSREF)}
     assert (results["smit2023"].status, results["smit2023"].differs) == (
@@ -191,9 +191,9 @@ def test_crossref_check_against_records_written_for_the_test(dataset) -> None:
 
 
 def test_without_an_audit_nothing_reads_as_verified_and_crossref_fills_in(data_copy) -> None:
-    from peergraph.audit import run_audit
-    from peergraph.dataset import load
-    from peergraph.graph import build_graph
+    from peergraph.check.audit import run_audit
+    from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import build_graph
 
     (data_copy / "reference-audit.yaml").unlink()
     g = build_graph(load(data_copy))
@@ -253,7 +253,7 @@ def test_a_broken_crossref_file_is_bad_input(tmp_path, capsys) -> None:
 
 
 def test_support_levels_is_a_named_query() -> None:
-    from peergraph.sparql import named_queries
+    from peergraph.sparql.engine import named_queries
 
     q = named_queries()["support-levels"]
     assert q.title.startswith("What each finding rests on")

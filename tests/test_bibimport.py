@@ -9,7 +9,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peergraph.bibimport import (
+from peergraph.cli import main
+from peergraph.curate.bibimport import (
     format_apa,
     import_bib,
     latex_to_text,
@@ -18,7 +19,6 @@ from peergraph.bibimport import (
     read_bibliography,
     read_papers,
 )
-from peergraph.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 BIB = FIXTURES / "library.bib"
@@ -158,8 +158,8 @@ def test_imported_papers_enter_the_graph_once_accepted_and_never_as_printed_refe
     from rdflib.namespace import DCTERMS, RDF
 
     from peergraph import load
-    from peergraph.graph import build_graph
-    from peergraph.namespaces import PG
+    from peergraph.iris import PG
+    from peergraph.mapping.triples import build_graph
 
     main(["import-bib", str(BIB), "--data", str(data_copy)])
     assert len(set(build_graph(load(data_copy)).subjects(RDF.type, PG.Paper))) == 11

@@ -27,7 +27,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def pages(graph, tmp_path_factory) -> Path:
-    from peergraph.render import render
+    from peergraph.view.render import render
 
     out = tmp_path_factory.mktemp("pages")
     render(graph, out)
@@ -49,14 +49,16 @@ def visible_nodes(page) -> list[str]:
 
 
 def test_graph_page_loads_offline_and_draws_every_node(chromium, pages, graph, tmp_path):
-    from peergraph.render_model import build_view
+    from peergraph.view.model import build_view
 
     record = PageRecord()
     page = open_page(chromium, pages / "peergraph.html", record)
     expected = len(build_view(graph).nodes)
     assert expected == 103
     assert page.evaluate("() => window.peergraph.nodes.length") == expected
-    assert page.evaluate("() => window.peergraph.network.body.nodeIndices.length") == expected
+    assert (
+        page.evaluate("() => window.peergraph.network.body.nodeIndices.length") == expected
+    )
     assert page.evaluate("() => window.peergraph.edges.length") == len(build_view(graph).edges)
     assert page.inner_text("#status") == "Showing 103 of 103 nodes"
     legend = page.locator("#legend label").all_inner_texts()
@@ -80,7 +82,7 @@ def test_graph_page_layout_is_fixed_and_physics_off(chromium, pages):
 
 
 def test_filters_hide_what_they_should(chromium, pages, graph):
-    from peergraph.render_model import build_view, filter_view
+    from peergraph.view.model import build_view, filter_view
 
     record = PageRecord()
     page = open_page(chromium, pages / "peergraph.html", record)
@@ -106,7 +108,9 @@ def test_search_focuses_a_node_and_shows_its_details(chromium, pages):
     page = open_page(chromium, pages / "peergraph.html", record)
     page.fill("#q", "F06")
     page.press("#q", "Enter")
-    assert page.evaluate("() => window.peergraph.network.getSelectedNodes()") == ["finding:F06"]
+    assert page.evaluate("() => window.peergraph.network.getSelectedNodes()") == [
+        "finding:F06"
+    ]
     panel = page.inner_text("#details")
     assert "persist for up to six to nine months post-treatment" in panel
     assert "6–9 months after end of intervention" in panel
@@ -133,7 +137,8 @@ def test_hover_tooltip_shows_finding_summary(chromium, pages):
 
 def _hover(page, node_id: str) -> None:
     page.evaluate(
-        "(id) => window.peergraph.network.focus(id, {scale: 1.5, animation: false})", node_id
+        "(id) => window.peergraph.network.focus(id, {scale: 1.5, animation: false})",
+        node_id,
     )
     box = page.locator("#network").bounding_box()
     xy = page.evaluate(
@@ -145,7 +150,7 @@ def _hover(page, node_id: str) -> None:
 
 
 def test_script_and_img_payloads_in_data_never_run(chromium, graph, tmp_path):
-    from peergraph.render import render
+    from peergraph.view.render import render
 
     render(hostile_graph(graph), tmp_path)
     record = PageRecord()
@@ -175,7 +180,7 @@ def test_script_and_img_payloads_in_data_never_run(chromium, graph, tmp_path):
 
 
 def test_evidence_map_shows_counts_gaps_and_lists_findings(chromium, pages, graph, tmp_path):
-    from peergraph.evidence_map import evidence_map
+    from peergraph.view.evidence_map import evidence_map
 
     em = evidence_map(graph)
     filled = sum(1 for r, _ in em.rows for c in em.columns if em.cell(r, c.id).findings)
@@ -206,23 +211,21 @@ def test_evidence_map_shows_counts_gaps_and_lists_findings(chromium, pages, grap
 def test_verified_support_filter_shows_only_findings_with_a_confirmed_source(
     chromium, graph, tmp_path
 ):
-    from peergraph.render import render
+    from peergraph.view.render import render
 
     render(graph, tmp_path, evidence_map=False)
     record = PageRecord()
     page = open_page(chromium, tmp_path / "peergraph.html", record)
     page.check("#verified")
     findings = [i for i in visible_nodes(page) if i.startswith("finding:")]
-    assert findings == [
-        "finding:F05", "finding:F09", "finding:F14", "finding:F15a", "finding:F15b"
-    ]
+    assert findings == ["finding:F05", "finding:F09", "finding:F14", "finding:F15a", "finding:F15b"]
     page.evaluate("() => window.peergraph.focusNode('finding:F05')")
     assert page.locator("#details .badge.verified-support").inner_text() == "verified support"
     assert_clean(record)
 
 
 def test_synthetic_20k_node_graph_opens_in_the_browser(chromium, tmp_path):
-    from peergraph.render import graph_html
+    from peergraph.view.render import graph_html
     from tests.browser.synthetic import synthetic_graph
 
     html = graph_html(synthetic_graph(20_000))
@@ -231,6 +234,8 @@ def test_synthetic_20k_node_graph_opens_in_the_browser(chromium, tmp_path):
     record = PageRecord()
     page = open_page(chromium, path, record, timeout_ms=120_000)
     assert page.evaluate("() => window.peergraph.nodes.length") == 20_000
-    assert page.evaluate("() => window.peergraph.network.body.nodeIndices.length") == 20_000
+    assert (
+        page.evaluate("() => window.peergraph.network.body.nodeIndices.length") == 20_000
+    )
     page.screenshot(path=str(tmp_path / "large.png"))
     assert_clean(record)

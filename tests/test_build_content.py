@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from peergraph.namespaces import (
+from peergraph.iris import (
     CITO,
     ECO_UNCITED,
     HAS_EVIDENCE_TYPE,
@@ -79,8 +79,8 @@ def test_hospital_integrated_services_do_better_than_community_or_online_for_per
 
 
 def test_every_cited_sentence_is_a_finding_with_the_papers_it_cites(graph, dataset, essay_text):
-    from peergraph.citations import resolve_all
-    from peergraph.sentences import split_sentences
+    from peergraph.text.citations import resolve_all
+    from peergraph.text.sentences import split_sentences
 
     source = dataset.sources["peer-support-essay"]
     refs = list(source.references.values())

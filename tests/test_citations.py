@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from peergraph.citations import NOT_NAMES, Citation, find_citations, resolve, resolve_all
-from peergraph.references import (
+from peergraph.text.citations import NOT_NAMES, Citation, find_citations, resolve, resolve_all
+from peergraph.text.references import (
     Reference,
     assign_keys,
     find_reference_section,

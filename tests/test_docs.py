@@ -8,7 +8,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import OWL
 
-from peergraph.docs import docs_exports, ontology_html
+from peergraph.view.docs import docs_exports, ontology_html
 
 PG = "https://w3id.org/peergraph/ontology/"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from peergraph.export import GRAPH_JSONLD, GRAPH_NT, GRAPH_OWL, GRAPH_TTL, ONTOLOGY_TTL
+from peergraph.export.writers import GRAPH_JSONLD, GRAPH_NT, GRAPH_OWL, GRAPH_TTL, ONTOLOGY_TTL
 from peergraph.pipeline import build
 
 from .conftest import DATA, EXPORTS

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peergraph import load  # the API function; importing peergraph.dataset first would shadow it
+from peergraph import load
 from peergraph.cli import main
+from peergraph.curate.extract import extract_text, read_document, render_findings_yaml, write_drafts
 from peergraph.errors import DataError
-from peergraph.extract import extract_text, read_document, render_findings_yaml, write_drafts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 REVIEW = FIXTURES / "review.md"

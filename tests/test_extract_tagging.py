@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from peergraph.tagging import tag_sentence
+from peergraph.curate.tagging import tag_sentence
 
 
 def _ids(sentence: str, field: str) -> list[str]:

@@ -79,8 +79,8 @@ def count(base: str, graph: str | None = None) -> int:
 
 
 def test_push_replaces_then_adds_to_the_default_and_a_named_graph(oxigraph):
-    from peergraph.push import push
-    from peergraph.store import open_store
+    from peergraph.export.push import push
+    from peergraph.export.store import open_store
 
     store = open_store(DATA)
     expected = len(store)
@@ -100,12 +100,12 @@ def test_push_replaces_then_adds_to_the_default_and_a_named_graph(oxigraph):
 
 def test_push_cli_and_query_endpoint_give_the_same_rows_as_local(oxigraph, capsys):
     from peergraph.cli import main
-    from peergraph.sparql import query
+    from peergraph.sparql.engine import query
 
     assert main(["push", "--endpoint", oxigraph + "/store"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"PUT {oxigraph}/store?default: HTTP 20")
-    from peergraph.sparql import named_queries
+    from peergraph.sparql.engine import named_queries
 
     for name in named_queries():
         remote = query(name, endpoint=oxigraph + "/query")
@@ -176,7 +176,7 @@ def small_store():
 
 
 def test_push_takes_credentials_from_environment_or_netrc(spy, small_store, monkeypatch, tmp_path):
-    from peergraph.push import PushError, push
+    from peergraph.export.push import PushError, push
 
     for name in ("PEERGRAPH_TOKEN", "PEERGRAPH_USER", "PEERGRAPH_PASSWORD"):
         monkeypatch.delenv(name, raising=False)

@@ -28,14 +28,14 @@ QUESTION_QUERIES = [
 
 @pytest.fixture(scope="session")
 def store():
-    from peergraph.store import open_store
+    from peergraph.export.store import open_store
 
     return open_store(DATA)
 
 
 @pytest.fixture(scope="session")
 def run(store):
-    from peergraph.sparql import query
+    from peergraph.sparql.engine import query
 
     def _run(name, **params):
         return query(name, params or None, store)
@@ -52,7 +52,7 @@ def by(rows, key):
 
 
 def test_every_issue_question_has_a_named_query_with_title_and_description():
-    from peergraph.sparql import named_queries
+    from peergraph.sparql.engine import named_queries
 
     queries = named_queries()
     assert set(QUESTION_QUERIES) <= set(queries)
@@ -65,7 +65,7 @@ def test_named_queries_use_only_standard_sparql_11(run):
     # rdflib's parser knows standard SPARQL 1.1 only; a pyoxigraph extension would fail here
     from rdflib.plugins.sparql import prepareQuery
 
-    from peergraph.sparql import named_queries
+    from peergraph.sparql.engine import named_queries
 
     for q in named_queries().values():
         prepareQuery(q.text)

@@ -204,7 +204,7 @@ def test_python_api_returns_rows_and_columns():
 
 
 def test_param_binding_ignores_keywords_inside_names_strings_and_comments():
-    from peergraph.sparql import bind_params
+    from peergraph.sparql.engine import bind_params
 
     text = (
         "PREFIX where: <urn:x:>\n# WHERE { in a comment }\nSELECT ?where WHERE {\n"

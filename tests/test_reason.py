@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from peergraph.cli import main
-from peergraph.reason import (
+from peergraph.check.reason import (
     HERMIT,
     RULES,
     Inconsistent,
@@ -18,6 +17,7 @@ from peergraph.reason import (
     reason,
     sparql_rules,
 )
+from peergraph.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
@@ -73,7 +73,7 @@ def hermit_result(graph):
 
 @pytest.fixture(scope="module")
 def broken(graph):
-    from peergraph.shacl import read_turtle
+    from peergraph.check.shacl import read_turtle
 
     return graph + read_turtle(FIXTURES / "inconsistent-finding.ttl")
 

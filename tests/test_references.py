@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peergraph.references import (
+from peergraph.text.references import (
     Author,
     Reference,
     ReferenceListError,

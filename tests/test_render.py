@@ -19,7 +19,7 @@ XSS_IMG = "<img src=x onerror=\"window.__xss = 'img'\">"
 
 @pytest.fixture(scope="module")
 def view(graph):
-    from peergraph.render_model import build_view
+    from peergraph.view.model import build_view
 
     return build_view(graph)
 
@@ -106,7 +106,7 @@ def test_outcome_details_give_chime_domain_and_recovery_groups(view):
 
 
 def test_filter_by_setting_keeps_its_findings_and_their_neighbours(view):
-    from peergraph.render_model import filter_view
+    from peergraph.view.model import filter_view
 
     hospital = filter_view(view, setting="hospital")
     findings = sorted(n.id for n in hospital.nodes if n.cls == "finding")
@@ -124,7 +124,7 @@ def test_filter_by_setting_keeps_its_findings_and_their_neighbours(view):
 
 
 def test_unknown_filter_value_names_the_known_ones(view):
-    from peergraph.render_model import filter_view
+    from peergraph.view.model import filter_view
 
     with pytest.raises(UsageError, match=r"--setting 'hospitl'.*hospital"):
         filter_view(view, setting="hospitl")
@@ -133,7 +133,7 @@ def test_unknown_filter_value_names_the_known_ones(view):
 
 
 def test_too_large_view_is_refused_with_the_options_that_help(graph):
-    from peergraph.render import graph_html
+    from peergraph.view.render import graph_html
 
     with pytest.raises(UsageError) as err:
         graph_html(graph, limit=50)
@@ -163,8 +163,8 @@ def page_data(html: str) -> dict:
 
 
 def test_pages_are_self_contained_with_no_external_resources(graph):
-    from peergraph.evidence_map import evidence_map_html
-    from peergraph.render import graph_html
+    from peergraph.view.evidence_map import evidence_map_html
+    from peergraph.view.render import graph_html
 
     for html in (graph_html(graph).decode(), evidence_map_html(graph).decode()):
         assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html)
@@ -175,8 +175,8 @@ def test_pages_are_self_contained_with_no_external_resources(graph):
 
 
 def test_text_from_data_is_escaped_in_both_pages(graph):
-    from peergraph.evidence_map import evidence_map_html
-    from peergraph.render import graph_html
+    from peergraph.view.evidence_map import evidence_map_html
+    from peergraph.view.render import graph_html
 
     g = hostile_graph(graph)
     for html in (graph_html(g).decode(), evidence_map_html(g).decode()):
@@ -191,7 +191,7 @@ def test_text_from_data_is_escaped_in_both_pages(graph):
 
 
 def test_pages_are_byte_identical_between_builds(graph):
-    from peergraph.render import html_exports
+    from peergraph.view.render import html_exports
 
     first = html_exports(graph, None)
     second = html_exports(graph, None)
@@ -200,8 +200,8 @@ def test_pages_are_byte_identical_between_builds(graph):
 
 
 def test_support_levels_from_the_audit_become_badges_and_a_filter(graph):
-    from peergraph.render import graph_html
-    from peergraph.render_model import build_view
+    from peergraph.view.model import build_view
+    from peergraph.view.render import graph_html
 
     view = build_view(graph)
     assert view.has_support
@@ -215,7 +215,7 @@ def test_support_levels_from_the_audit_become_badges_and_a_filter(graph):
 
 
 def test_evidence_map_counts_findings_papers_and_directions_per_cell(graph):
-    from peergraph.evidence_map import NO_SETTING, evidence_map
+    from peergraph.view.evidence_map import NO_SETTING, evidence_map
 
     em = evidence_map(graph)
     assert [r[0] for r in em.rows][-1] == NO_SETTING

@@ -1,4 +1,4 @@
-"""Ontology report (SPARQL checks in peergraph/qc/*.rq): the shipped ontology and essay pass;
+"""Ontology report (SPARQL checks in peergraph/check/qc/*.rq): the shipped ontology and essay pass;
 each kind of defect is caught with a message naming the term."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from peergraph.check.report import check_graph, checks, run_report
 from peergraph.cli import main
 from peergraph.errors import ValidationFailed
-from peergraph.report import check_graph, checks, run_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -59,7 +59,7 @@ def test_the_ontology_and_the_essay_have_no_errors_only_the_gyear_warning(graph)
 
 
 def test_ontology_only_report_covers_every_module_without_errors():
-    from peergraph.graph import ontology_files, ontology_graph
+    from peergraph.mapping.triples import ontology_files, ontology_graph
 
     assert [p.name for p in ontology_files()][0] == "peergraph.ttl"
     assert "shapes.ttl" not in [p.name for p in ontology_files()]
@@ -102,7 +102,7 @@ def test_owl2_dl_punning_undeclared_classes_and_literal_values_are_errors():
 
 
 def test_the_wrong_finding_fixture_fails_the_report(graph):
-    from peergraph.shacl import read_turtle
+    from peergraph.check.shacl import read_turtle
 
     broken = graph + read_turtle(FIXTURES / "inconsistent-finding.ttl")
     with pytest.raises(ValidationFailed) as err:

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from peergraph import pipeline
-from peergraph.dataset import _loader_class, load
-from peergraph.fastyaml import load_simple
-from peergraph.synth import synthesize
+from peergraph.curate.synth import synthesize
+from peergraph.ingest.dataset import _loader_class, load
+from peergraph.ingest.fastyaml import load_simple
 
 ROOT = Path(__file__).resolve().parents[1]
 RDF_FILES = [
@@ -95,7 +95,7 @@ def test_fast_exports_parse_back_to_the_same_number_of_triples(builds) -> None:
 
 def test_hooks_are_skipped_with_a_note_above_the_size_limit(synth_data, tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "HOOK_MAX_TRIPLES", 1000)
-    monkeypatch.setattr(pipeline, "EXTRA_EXPORTS", ["peergraph.render:html_exports"])
+    monkeypatch.setattr(pipeline, "EXTRA_EXPORTS", ["peergraph.view.render:html_exports"])
     result = pipeline.build(synth_data, tmp_path / "out", fast=True)
     assert "peergraph.html" not in result.files
     assert result.skipped and all("> 1,000" in note for note in result.skipped)
@@ -135,8 +135,8 @@ def test_essay_findings_file_goes_through_pyyaml_with_line_numbers() -> None:
 
 
 def test_indexed_citation_resolution_agrees_with_the_plain_resolver() -> None:
-    from peergraph.citations import resolve_all
-    from peergraph.validate import CitationIndex
+    from peergraph.ingest.validate import CitationIndex
+    from peergraph.text.citations import resolve_all
 
     ds = load(ROOT / "data")
     source = ds.sources["peer-support-essay"]
@@ -168,7 +168,7 @@ def test_progress_bars_draw_on_a_terminal_and_stay_silent_otherwise(capsys) -> N
 def test_ntriples_writer_escapes_like_pyoxigraph() -> None:
     import pyoxigraph as ox
 
-    from peergraph.export import write_ntriples
+    from peergraph.export.writers import write_ntriples
 
     texts = ["a\tb", "a\x01b", "a\x7fb", "a\u0085b", 'q"\\', "x\ny\rz", "\x08\x0c", "naïve — ok"]
     xsd = "http://www.w3.org/2001/XMLSchema#"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peergraph.references import find_reference_section
-from peergraph.sentences import Span, split_sentences
+from peergraph.text.references import find_reference_section
+from peergraph.text.sentences import Span, split_sentences
 
 ESSAY = Path(__file__).parents[1] / "data" / "sources" / "000_97aa45ef93b773ce.txt"
 

@@ -27,14 +27,14 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . FILTER(?c != ?f) }
 
 @pytest.fixture(scope="module")
 def store():
-    from peergraph.store import open_store
+    from peergraph.export.store import open_store
 
     return open_store(DATA)
 
 
 @pytest.fixture(scope="module")
 def start(store):
-    from peergraph.serve import ServeConfig, make_server
+    from peergraph.sparql.serve import ServeConfig, make_server
 
     servers = []
 
@@ -233,7 +233,7 @@ def test_server_makes_no_outbound_requests(base, listener):
 
 
 def test_library_refuses_service_and_allow_remote_really_reaches_the_listener(store, listener):
-    from peergraph.sparql import QueryRefused, query
+    from peergraph.sparql.engine import QueryRefused, query
 
     text = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     with pytest.raises(QueryRefused, match="SERVICE"):
@@ -302,11 +302,11 @@ def test_query_page_is_offline_and_escaped(base, monkeypatch):
     _, _, listing = fetch(base + "/queries.json")
     assert "persistence" in {q["name"] for q in json.loads(listing)}
 
-    from peergraph import serve
-    from peergraph.sparql import NamedQuery
+    from peergraph.sparql import serve
+    from peergraph.sparql.engine import NamedQuery
 
     evil = NamedQuery('x"><script>alert(1)</script>', "<img src=x onerror=alert(1)>", "", (), "")
-    monkeypatch.setattr("peergraph.sparql.named_queries", lambda: {evil.name: evil})
+    monkeypatch.setattr("peergraph.sparql.engine.named_queries", lambda: {evil.name: evil})
     html = serve.page()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from peergraph.check.shacl import check_graph, validate_file, validate_graph
 from peergraph.cli import main
 from peergraph.errors import ValidationFailed
-from peergraph.shacl import check_graph, validate_file, validate_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -38,7 +38,7 @@ def test_invalid_finding_and_paper_are_reported_by_record_and_field():
 
 
 def test_build_check_fails_when_a_finding_breaks_the_shapes(graph):
-    from peergraph.shacl import read_turtle
+    from peergraph.check.shacl import read_turtle
 
     broken = graph + read_turtle(FIXTURES / "inconsistent-finding.ttl")
     with pytest.raises(ValidationFailed) as err:
@@ -94,7 +94,7 @@ def test_validate_command_exit_codes(graph, tmp_path, capsys):
 def test_build_check_names_the_yaml_file_and_line_of_the_finding(dataset):
     from rdflib import URIRef
 
-    from peergraph.graph import build_graph
+    from peergraph.mapping.triples import build_graph
 
     g = build_graph(dataset)
     f05 = URIRef("https://w3id.org/peergraph/data/finding/F05")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from peergraph.cli import main
-from peergraph.dataset import load
-from peergraph.synth import synthesize
+from peergraph.curate.synth import synthesize
+from peergraph.ingest.dataset import load
 
 
 @pytest.fixture(scope="module")

@@ -30,18 +30,18 @@ __all__ = [
 _LAZY = {
     "PeergraphError": "peergraph.errors",
     "DataError": "peergraph.errors",
-    "load": "peergraph.dataset",
-    "build_graph": "peergraph.graph",
+    "load": "peergraph.ingest.dataset",
+    "build_graph": "peergraph.mapping.triples",
     "build": "peergraph.pipeline",
-    "query": "peergraph.sparql",
-    "analyze": "peergraph.analysis",
+    "query": "peergraph.sparql.engine",
+    "analyze": "peergraph.analysis.metrics",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from peergraph.analysis import analyze
-    from peergraph.dataset import load
+    from peergraph.analysis.metrics import analyze
     from peergraph.errors import DataError, PeergraphError
-    from peergraph.graph import build_graph
+    from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import build_graph
     from peergraph.pipeline import build
 
 

@@ -9,19 +9,22 @@ from typing import TYPE_CHECKING
 from peergraph.paths import default_data_dir, default_exports_dir
 
 if TYPE_CHECKING:  # pragma: no cover
-    from peergraph.dataset import Dataset
+    from peergraph.ingest.records import Dataset
     from peergraph.progress import Reporter
 
 # Checks run on the built graph before anything is written: "module:function", called as
 # function(graph, dataset) and raising a PeergraphError (e.g. ValidationFailed) on violations.
-GRAPH_CHECKS: list[str] = ["peergraph.shacl:check_graph", "peergraph.report:check_graph"]
+GRAPH_CHECKS: list[str] = [
+    "peergraph.check.shacl:check_graph",
+    "peergraph.check.report:check_graph",
+]
 
 # Files written by `peergraph build` besides the RDF exports: "module:function", called as
 # function(graph, dataset) and returning {path relative to exports/: bytes or () -> bytes}.
 EXTRA_EXPORTS: list[str] = [
-    "peergraph.render:html_exports",
-    "peergraph.reason:inferred_exports",
-    "peergraph.docs:docs_exports",
+    "peergraph.view.render:html_exports",
+    "peergraph.check.reason:inferred_exports",
+    "peergraph.view.docs:docs_exports",
 ]
 
 
@@ -32,7 +35,8 @@ def _call(spec: str, *args: object) -> object:
     return getattr(importlib.import_module(module), name)(*args)
 
 
-# Above this many findings the build takes the large-data path (``peergraph.fastgraph``): rows of
+# Above this many findings the build takes the large-data path (``peergraph.mapping.fastgraph``):
+# rows of
 # strings instead of an rdflib Graph, streamed exports. Same bytes either way (tested).
 LARGE_FINDINGS = 1000
 # The hooks above take an rdflib Graph (SHACL, HTML views, reasoning); above this many triples
@@ -86,7 +90,7 @@ def build(
     ``LARGE_FINDINGS`` findings. ``progress`` draws progress bars (see ``peergraph.progress``).
     """
     from peergraph import __version__
-    from peergraph.dataset import load
+    from peergraph.ingest.dataset import load
     from peergraph.progress import QUIET
 
     bars = progress or QUIET
@@ -98,8 +102,8 @@ def build(
     if large:
         contents, triples, skipped = _large_exports(ds, __version__, bars)
     else:
-        from peergraph.export import rdf_exports
-        from peergraph.graph import build_graph, ontology_graph
+        from peergraph.export.writers import rdf_exports
+        from peergraph.mapping.triples import build_graph, ontology_graph
 
         with bars("build") as bar:
             graph = build_graph(ds)
@@ -126,9 +130,9 @@ def build(
 
 def _large_exports(ds: Dataset, version: str, bars: Reporter) -> tuple[dict, int, list[str]]:
     """Rows instead of an rdflib Graph; the graph hooks only while the graph is small."""
-    from peergraph.export import canonical_triples, row_exports
-    from peergraph.fastgraph import data_rows, rows_from_triples, sorted_rows
-    from peergraph.graph import ontology_graph
+    from peergraph.export.writers import canonical_triples, row_exports
+    from peergraph.mapping.fastgraph import data_rows, rows_from_triples, sorted_rows
+    from peergraph.mapping.triples import ontology_graph
 
     with bars("build", 3) as bar:
         onto = sorted_rows(rows_from_triples(canonical_triples(ontology_graph())))
@@ -141,7 +145,7 @@ def _large_exports(ds: Dataset, version: str, bars: Reporter) -> tuple[dict, int
     skipped: list[str] = []
     hooks = GRAPH_CHECKS + EXTRA_EXPORTS
     if hooks and len(rows) <= HOOK_MAX_TRIPLES:
-        from peergraph.graph import build_graph
+        from peergraph.mapping.triples import build_graph
 
         graph = build_graph(ds)
         for check in GRAPH_CHECKS:
@@ -157,7 +161,7 @@ def _large_exports(ds: Dataset, version: str, bars: Reporter) -> tuple[dict, int
 
 
 def _write(out: Path, contents: dict, bars: Reporter) -> dict[str, int]:
-    from peergraph.export import write_atomically
+    from peergraph.export.writers import write_atomically
 
     with bars("export", len(contents)) as bar:
         return write_atomically(out, contents, on_file=lambda _name: bar.advance())

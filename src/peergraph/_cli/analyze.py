@@ -42,18 +42,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peergraph.analysis import analyze, report_text, write_analysis
+    from peergraph.analysis.metrics import analyze, report_text, write_analysis
     from peergraph.errors import UsageError
+    from peergraph.export.store import open_store
     from peergraph.paths import default_exports_dir
-    from peergraph.store import open_store
 
     if args.betweenness_samples is not None and args.betweenness_samples < 1:
         raise UsageError("--betweenness-samples must be at least 1")
     if args.input is not None:
         source = open_store(args.input)
     elif args.data is not None:
-        from peergraph.dataset import load
-        from peergraph.graph import build_graph
+        from peergraph.ingest.dataset import load
+        from peergraph.mapping.triples import build_graph
 
         source = build_graph(load(args.data))
     else:

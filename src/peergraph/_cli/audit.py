@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peergraph.audit import report_text, run_audit, write_report
+    from peergraph.check.audit import report_text, run_audit, write_report
 
     report = run_audit(args.data, crossref=args.crossref, include_drafts=args.include_drafts)
     if not args.quiet:

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         args.data, args.out, include_drafts=args.include_drafts, progress=Reporter(quiet=args.quiet)
     )
     if args.store:
-        from peergraph.store import save_built_store
+        from peergraph.export.store import save_built_store
 
         save_built_store(args.store, result.out_dir)
     if not args.quiet:

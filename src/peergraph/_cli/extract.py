@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peergraph.extract import extract_document, render_findings_yaml, write_drafts
+    from peergraph.curate.extract import extract_document, render_findings_yaml, write_drafts
 
     options = {"source_id": args.source_id, "title": args.title, "heading": args.heading}
     if args.dry_run:

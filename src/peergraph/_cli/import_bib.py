@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peergraph.bibimport import import_bib
+    from peergraph.curate.bibimport import import_bib
 
     result = import_bib(args.file, args.data, dry_run=args.dry_run)
     for problem in result.problems:

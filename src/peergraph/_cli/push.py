@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peergraph.push import push
+    from peergraph.export.push import push
 
     result = push(args.endpoint, args.graph, replace=args.replace, source=args.source)
     if not args.quiet:

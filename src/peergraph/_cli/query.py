@@ -72,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from peergraph.errors import UsageError
-    from peergraph.sparql import named_queries, query
+    from peergraph.sparql.engine import named_queries, query
 
     if args.list:
         queries = named_queries().values()

@@ -48,13 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from peergraph.dataset import load
-    from peergraph.export import write_atomically
-    from peergraph.graph import build_graph, ontology_graph
-    from peergraph.reason import inferred_turtle, reason
+    from peergraph.check.reason import inferred_turtle, reason
+    from peergraph.export.writers import write_atomically
+    from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import build_graph, ontology_graph
 
     if args.input is not None:
-        from peergraph.shacl import read_turtle
+        from peergraph.check.shacl import read_turtle
 
         graph = read_turtle(args.input) + ontology_graph()
     else:

@@ -47,15 +47,15 @@ def _load_graph(args: argparse.Namespace):
         except Exception as exc:  # rdflib raises many parser-specific types
             raise UsageError(f"{args.input}: cannot be read as RDF ({exc})") from exc
         return graph
-    from peergraph.dataset import load
-    from peergraph.graph import build_graph
+    from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import build_graph
 
     return build_graph(load(args.data) if args.data else load())
 
 
 def run(args: argparse.Namespace) -> int:
     from peergraph.paths import default_exports_dir
-    from peergraph.render import render
+    from peergraph.view.render import render
 
     out = args.out or default_exports_dir(args.data.resolve() if args.data else None)
     sizes = render(

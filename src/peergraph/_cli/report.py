@@ -1,4 +1,4 @@
-"""``peergraph report``: the ontology quality report (SPARQL checks in peergraph/qc/*.rq)."""
+"""``peergraph report``: the ontology quality report (SPARQL checks in peergraph/check/qc/*.rq)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peergraph.dataset import load
+    from peergraph.check.report import checks, errors, report_tsv, run_report
     from peergraph.errors import ValidationFailed
-    from peergraph.graph import build_graph, ontology_graph
-    from peergraph.report import checks, errors, report_tsv, run_report
+    from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import build_graph, ontology_graph
 
     if args.list:
         for check in checks():
             print(f"{check.level:<5} {check.name:<22} {check.title}")
         return 0
     if args.input is not None:
-        from peergraph.shacl import read_turtle
+        from peergraph.check.shacl import read_turtle
 
         graph = read_turtle(args.input) + ontology_graph()
     elif args.ontology_only:

@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from peergraph.errors import UsageError
-    from peergraph.serve import ServeConfig, make_server
+    from peergraph.sparql.serve import ServeConfig, make_server
 
     if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
         raise UsageError("--timeout, --max-rows and --workers must be positive")

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from peergraph.synth import synthesize
+    from peergraph.curate.synth import synthesize
 
     files = synthesize(args.out, papers=args.papers, seed=args.seed, findings=args.findings)
     if not args.quiet:

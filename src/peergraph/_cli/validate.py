@@ -26,15 +26,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from peergraph.check.shacl import validate_file, validate_graph
     from peergraph.errors import ValidationFailed
-    from peergraph.shacl import validate_file, validate_graph
 
     if args.file is not None:
         violations = validate_file(args.file, with_ontology=not args.no_ontology)
         what = str(args.file)
     else:
-        from peergraph.dataset import load
-        from peergraph.graph import build_graph
+        from peergraph.ingest.dataset import load
+        from peergraph.mapping.triples import build_graph
 
         violations = validate_graph(build_graph(load(args.data) if args.data else load()))
         what = "the built graph"

@@ -1,0 +1,1 @@
+"""Network analysis of the graph with networkx: views, centrality, communities, figures."""

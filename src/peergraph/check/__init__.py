@@ -1,0 +1,1 @@
+"""Checking the graph: SHACL, OWL reasoning, the ontology QC report, the evidence audit."""

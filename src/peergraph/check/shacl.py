@@ -1,0 +1,247 @@
+"""SHACL validation against ``ontology/shapes.ttl``, with violations in plain words.
+
+pySHACL's own text prints Python reprs and is not stable across runs, so each result is read
+from the results graph and phrased here: the record (``finding F05``), the field (the shape's
+``sh:name``, which matches the YAML field) and what was expected. Used by ``peergraph build``
+(``check_graph``, a GRAPH_CHECKS hook) and ``peergraph validate FILE.ttl`` (``validate_file``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from peergraph.errors import UsageError, ValidationFailed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Graph
+    from rdflib.term import Node
+
+SH = "http://www.w3.org/ns/shacl#"
+SHAPES_FILE = "shapes.ttl"
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result, located by record and field."""
+
+    record: str
+    field: str
+    message: str
+    focus: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.record}, field '{self.field}': {self.message}"
+
+
+def shapes_path() -> Path:
+    from peergraph.paths import ontology_dir
+
+    return ontology_dir() / SHAPES_FILE
+
+
+def shapes_graph(path: Path | None = None) -> Graph:
+    """The shapes, parsed once per call (about 10 ms)."""
+    from rdflib import Graph
+
+    return Graph().parse(path or shapes_path(), format="turtle")
+
+
+def validate_graph(graph: Graph, shapes: Graph | None = None) -> list[Violation]:
+    """Validate ``graph`` (ontology + data, types stated) and return sorted violations.
+
+    No RDFS/OWL inference is run: the build states every rdf:type, and inference would make
+    validation of big graphs slow (pySHACL#237).
+    """
+    from pyshacl import validate
+
+    shapes = shapes if shapes is not None else shapes_graph()
+    _conforms, results, _text = validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
+    )
+    return sorted(set(_violations(results, graph, shapes)))
+
+
+def check_graph(graph: Graph, dataset: object = None) -> None:
+    """Build hook: raise ``ValidationFailed`` listing every violation in plain words.
+
+    Cheap to skip: all work happens inside this call (nothing at import time).
+    """
+    problems = validate_graph(graph)
+    if problems:
+        where = {}  # "finding F05" -> "data/findings.yaml:52" when the dataset knows
+        for f in getattr(dataset, "findings", []):
+            if f.file:
+                where[f"finding {f.id}"] = f"{f.file}:{f.line}" if f.line else f.file
+        lines = [
+            f"SHACL: {where[p.record] + ', ' if p.record in where else ''}{p}" for p in problems
+        ]
+        raise ValidationFailed("\n".join(lines))
+
+
+def read_turtle(path: Path) -> Graph:
+    """Parse a Turtle file; a syntax error becomes a ``UsageError`` naming line and column."""
+    from rdflib import Graph
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file (give a Turtle file such as exports/peergraph.ttl)")
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises parser-specific types; locate with pyoxigraph
+        raise UsageError(f"{path}: not valid Turtle ({_syntax_position(path, exc)})") from exc
+    return graph
+
+
+def _syntax_position(path: Path, exc: Exception) -> str:
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            pass
+    except SyntaxError as ox_exc:
+        text = str(ox_exc).split(" (", 1)[0]
+        if ox_exc.lineno is not None:
+            return f"line {ox_exc.lineno}, column {ox_exc.offset}: {text}"
+        return text
+    except (OSError, ValueError) as other:
+        return str(other)
+    return str(exc).splitlines()[0]
+
+
+def validate_file(path: Path, *, with_ontology: bool = True) -> list[Violation]:
+    """Validate any Turtle file; the peergraph ontology and vocabularies are added unless asked
+    not to, so data made by other tools may refer to ``pgv:`` terms without copying them."""
+    graph = read_turtle(path)
+    if with_ontology:
+        from peergraph.mapping.triples import ontology_graph
+
+        graph += ontology_graph()
+    return validate_graph(graph)
+
+
+# ---------------------------------------------------------------------------------------------
+# plain-words messages
+
+
+def _violations(results: Graph, data: Graph, shapes: Graph) -> list[Violation]:
+    from rdflib import RDF, URIRef
+
+    out = []
+    for result in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+
+        def one(name: str, result: Node = result) -> Node | None:
+            return results.value(result, URIRef(SH + name))
+
+        focus = one("focusNode")
+        shape = one("sourceShape")
+        component = str(one("sourceConstraintComponent") or "").rsplit("#", 1)[-1]
+        value = one("value")
+        field = _field(shape, one("resultPath"), shapes, data)
+        message = _message(component, shape, value, shapes, data, one("resultMessage"))
+        out.append(Violation(_record(focus, data), field, message, str(focus)))
+    return out
+
+
+def _short(term: Node | None, graph: Graph) -> str:
+    from rdflib import Literal, URIRef
+
+    if term is None:
+        return "?"
+    if isinstance(term, Literal):
+        dt = f" ({_short(term.datatype, graph)})" if term.datatype else ""
+        return f'"{term}"{dt}'
+    if isinstance(term, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:  # rdflib refuses some IRIs as QNames
+            return f"<{term}>"
+    return "a blank node"
+
+
+def _record(focus: Node | None, data: Graph) -> str:
+    from rdflib import RDF, Literal
+    from rdflib.namespace import DCTERMS, OWL
+
+    from peergraph.iris import PREFIXES
+
+    PG = PREFIXES["pg"]
+
+    for prefix, ns in PREFIXES.items():
+        data.namespace_manager.bind(prefix, ns, override=False)
+    types = sorted(data.objects(focus, RDF.type), key=lambda t: (not str(t).startswith(PG), str(t)))
+    types = [t for t in types if not str(t).startswith(str(OWL))]
+    kind = types[0] if types else None
+    kind_name = _short(kind, data).split(":")[-1] if kind is not None else "node"
+    ident = data.value(focus, DCTERMS.identifier) if focus is not None else None
+    if isinstance(ident, Literal) and kind_name == "Finding":
+        return f"finding {ident}"
+    return f"{kind_name} {_short(focus, data)}"
+
+
+def _field(shape: Node | None, path: Node | None, shapes: Graph, data: Graph) -> str:
+    from rdflib import URIRef
+
+    name = shapes.value(shape, URIRef(SH + "name")) if shape is not None else None
+    if name is None and path is not None:  # a node-level (SPARQL) result: name of its property
+        for prop in shapes.objects(shape, URIRef(SH + "property")):
+            if shapes.value(prop, URIRef(SH + "path")) == path:
+                name = shapes.value(prop, URIRef(SH + "name"))
+    if name is not None:
+        return str(name)
+    return _short(path, data) if isinstance(path, URIRef) else "(node)"
+
+
+def _param(shape: Node | None, name: str, shapes: Graph) -> Node | None:
+    from rdflib import URIRef
+
+    return shapes.value(shape, URIRef(SH + name)) if shape is not None else None
+
+
+def _message(
+    component: str,
+    shape: Node | None,
+    value: Node | None,
+    shapes: Graph,
+    data: Graph,
+    fallback: Node | None,
+) -> str:
+    from rdflib.collection import Collection
+
+    v = _short(value, data)
+    if component == "MinCountConstraintComponent":
+        n = _param(shape, "minCount", shapes)
+        return f"missing: expected at least {n} value{'s' if str(n) != '1' else ''}"
+    if component == "MaxCountConstraintComponent":
+        n = _param(shape, "maxCount", shapes)
+        return f"too many values: expected at most {n}"
+    if component == "DatatypeConstraintComponent":
+        dt = _short(_param(shape, "datatype", shapes), data)
+        return f"value {v} should be a literal of datatype {dt}"
+    if component == "PatternConstraintComponent":
+        return f"value {v} does not match the pattern {_param(shape, 'pattern', shapes)}"
+    if component == "InConstraintComponent":
+        head = _param(shape, "in", shapes)
+        allowed = sorted(_short(x, data) for x in Collection(shapes, head)) if head else []
+        return f"value {v} is not allowed (expected one of: {', '.join(allowed)})"
+    if component == "ClassConstraintComponent":
+        cls = _short(_param(shape, "class", shapes), data)
+        return f"value {v} is not a {cls} (declare it in the vocabulary or fix the id)"
+    if component == "OrConstraintComponent":
+        return (
+            f"value {v} is none of the allowed kinds (e.g. a pg:Setting or pg:OrganisationalFactor)"
+        )
+    if component in ("LessThanConstraintComponent", "LessThanOrEqualsConstraintComponent"):
+        other = _short(
+            _param(shape, "lessThan", shapes) or _param(shape, "lessThanOrEquals", shapes), data
+        )
+        return (
+            f"value {v} must be less than {'or equal to ' if 'Equals' in component else ''}{other}"
+        )
+    if component == "MinLengthConstraintComponent":
+        return f"value {v} is empty"
+    if component == "UniqueLangConstraintComponent":
+        return "more than one value in the same language"
+    text = str(fallback) if fallback is not None else component
+    return f"{text} (value {v})" if value is not None and v not in text else text

@@ -1,0 +1,1 @@
+"""Growing the data: drafts from new documents, bibliography import, synthetic evidence bases."""

@@ -1,0 +1,1 @@
+"""Stage 1: read the curated records (YAML, sources, vocabulary, audit) and validate them."""

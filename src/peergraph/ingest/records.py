@@ -1,0 +1,94 @@
+"""The records peergraph is built from: sources, findings and their parts, and the dataset.
+
+Plain dataclasses with no behaviour beyond what their fields imply, so every stage can import them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peergraph.ingest.vocabulary import Vocabulary
+from peergraph.text.references import Reference
+
+
+@dataclass
+class Source:
+    """A document whose claims become findings (the essay)."""
+
+    id: str
+    title: str
+    path: Path
+    text: str
+    references_heading: str = "References"
+    references: dict[str, Reference] = field(default_factory=dict)  # citation key -> reference
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Persistence:
+    minimum: float
+    maximum: float
+    unit: str
+    measured_from: str
+
+
+@dataclass
+class Comparison:
+    favours: str
+    over: list[str]
+    outcomes: list[str]
+
+
+@dataclass
+class Finding:
+    """One claim of a source, anchored to its exact sentence."""
+
+    id: str
+    source: str
+    label: str
+    quote: str
+    start: int
+    end: int
+    cites: list[str]
+    intervention: str
+    outcomes: list[str]
+    direction: str | None = None
+    magnitude: list[str] = field(default_factory=list)
+    populations: list[str] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
+    mechanisms: list[str] = field(default_factory=list)
+    organisational_factors: list[str] = field(default_factory=list)
+    persistence: Persistence | None = None
+    comparisons: list[Comparison] = field(default_factory=list)
+    note: str | None = None
+    draft: bool = False
+    file: str = ""
+    line: int | None = None
+
+
+@dataclass
+class Dataset:
+    """Everything the build needs, validated."""
+
+    data_dir: Path
+    sources: dict[str, Source]
+    findings: list[Finding]
+    vocabulary: Vocabulary
+    library: list[Reference] = field(default_factory=list)  # data/papers.yaml (import-bib)
+
+    def papers(self) -> list[tuple[Source, Reference]]:
+        """Every reference of every source, in source then key order."""
+        return [(s, s.references[k]) for s in self.sources.values() for k in sorted(s.references)]
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

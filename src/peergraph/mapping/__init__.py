@@ -1,0 +1,1 @@
+"""Stage 2: records → triples, the one mapping every export and store is made from."""

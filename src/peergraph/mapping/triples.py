@@ -1,0 +1,522 @@
+"""Stage 3: turn a validated ``Dataset`` into RDF under the peergraph ontology.
+
+Data triples are produced by a generator of rdflib terms so that callers can stream them (exports)
+or collect them into an ``rdflib.Graph`` (the notebook API). IRIs come from
+``peergraph.iris``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node, URIRef
+
+from peergraph.errors import DataError, Problem
+from peergraph.ingest.audit import (
+    AUDIT_FILE,
+    MEASURES,
+    UNCHECKED,
+    Effect,
+    Record,
+    citation_text,
+    effect_text,
+    finding_support_level,
+    format_number,
+    read_audit,
+)
+from peergraph.ingest.dataset import load
+from peergraph.ingest.records import Dataset, Finding, Source
+from peergraph.ingest.validate import CitationIndex
+from peergraph.iris import (
+    AUTHORSHIP,
+    CITO,
+    ECO_CITED,
+    ECO_UNCITED,
+    FABIO,
+    HAS_EVIDENCE_TYPE,
+    JOURNAL,
+    OA,
+    PERSON,
+    PG,
+    PREFIXES,
+    PRISM,
+    TIME,
+    TIME_UNITS,
+    concept_iri,
+    finding_iri,
+    paper_iri,
+    slug,
+    source_iri,
+)
+from peergraph.paths import ontology_dir
+from peergraph.text.references import Reference
+
+Triple = tuple[Node, Node, Node]
+CONTEXT_CHARS = 32  # length of oa:prefix / oa:suffix around a quote
+
+
+def new_graph() -> Graph:
+    """An empty graph with peergraph's prefixes and no others."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def ontology_graph(directory: Path | None = None) -> Graph:
+    """The ontology and its vocabularies, as edited in ``ontology/``."""
+    g = new_graph()
+    for path in ontology_files(directory):
+        g.parse(path, format="turtle")
+    return g
+
+
+def ontology_files(directory: Path | None = None) -> list[Path]:
+    """Every Turtle module of the ontology: ``peergraph.ttl`` first, then the others sorted.
+
+    ``shapes.ttl`` holds SHACL shapes, which check data but are not part of the ontology.
+    """
+    folder = directory or ontology_dir()
+    others = sorted(
+        p for p in folder.glob("*.ttl") if p.name not in ("peergraph.ttl", "shapes.ttl")
+    )
+    return [folder / "peergraph.ttl", *others]
+
+
+def _lit(value: object, datatype: URIRef | None = None) -> Literal:
+    return Literal(value, datatype=datatype)
+
+
+def paper_node(ref: Reference) -> URIRef:
+    """The DOI IRI when the reference has a DOI; otherwise an IRI from its citation key."""
+    if ref.doi:
+        return paper_iri(ref.doi)
+    from peergraph.iris import PGD
+
+    return PGD[f"paper/{ref.key}"]
+
+
+def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
+    """A paper as printed in ``source``'s reference list, or (``source`` None) imported from a
+    reference manager, which has no printed citation string and no citing source."""
+    paper = paper_node(ref)
+    yield paper, RDF.type, PG.Paper
+    if ref.journal:
+        yield paper, RDF.type, FABIO.JournalArticle
+    yield paper, RDFS.label, _lit(f"{_short_citation(ref)}: {ref.title}")
+    yield paper, DCTERMS.title, _lit(ref.title)
+    yield paper, PG.citationKey, _lit(ref.key)
+    if source is not None:
+        yield paper, DCTERMS.bibliographicCitation, _lit(ref.raw)
+    yield paper, FABIO.hasPublicationYear, _lit(f"{ref.year:04d}", XSD.gYear)
+    if source is not None:
+        yield paper, PG.citedIn, source_iri(source.id)
+    if ref.doi:
+        yield paper, PRISM.doi, _lit(ref.doi)
+    if ref.volume:
+        yield paper, PRISM.volume, _lit(ref.volume)
+    if ref.issue:
+        yield paper, PRISM.issueIdentifier, _lit(ref.issue)
+    if ref.first_page:
+        yield paper, PRISM.startingPage, _lit(ref.first_page)
+    if ref.last_page:
+        yield paper, PRISM.endingPage, _lit(ref.last_page)
+    if ref.article_number:
+        yield paper, PG.articleNumber, _lit(ref.article_number)
+    if ref.journal:
+        yield from journal_triples(paper, ref.journal)
+    from peergraph.text.references import study_designs
+
+    for design in study_designs(ref.title):
+        yield paper, PG.studyDesign, concept_iri(design)
+    for position, author in enumerate(ref.authors, 1):
+        person = person_iri(author.family, author.given)
+        link = AUTHORSHIP[f"{ref.key}-{position}"]
+        yield paper, DCTERMS.creator, person
+        yield paper, PG.authorship, link
+        yield link, RDF.type, PG.Authorship
+        yield link, PG.author, person
+        yield link, PG.position, _lit(position, XSD.positiveInteger)
+        yield from person_triples(author.family, author.given, corporate=author.corporate)
+
+
+def journal_triples(work: URIRef, title: str) -> Iterator[Triple]:
+    """``work`` is part of the journal ``title``; the journal's IRI comes from its title."""
+    journal = JOURNAL[slug(title)]
+    yield work, DCTERMS.isPartOf, journal
+    yield journal, RDF.type, FABIO.Journal
+    yield journal, DCTERMS.title, _lit(title)
+    yield journal, RDFS.label, _lit(title)
+
+
+def person_iri(family: str, given: str) -> URIRef:
+    return PERSON[slug(f"{family} {given}")]
+
+
+def person_triples(family: str, given: str, *, corporate: bool = False) -> Iterator[Triple]:
+    """An author (person or corporate body), shared by papers and resolved records."""
+    person = person_iri(family, given)
+    name = f"{family}, {given}".strip(", ") if given else family
+    yield person, RDF.type, FOAF.Organization if corporate else FOAF.Person
+    yield person, FOAF.name, _lit(name)
+    yield person, RDFS.label, _lit(name)
+    if not corporate:
+        yield person, FOAF.familyName, _lit(family)
+
+
+def _short_citation(ref: Reference) -> str:
+    families = [a.family for a in ref.authors]
+    if len(families) >= 3:
+        who = f"{families[0]} et al."
+    elif len(families) == 2:
+        who = f"{families[0]} & {families[1]}"
+    else:
+        who = families[0] if families else "Anonymous"
+    return f"{who} {ref.year}{ref.year_suffix}"
+
+
+def source_triples(source: Source) -> Iterator[Triple]:
+    node = source_iri(source.id)
+    yield node, RDF.type, PG.SourceDocument
+    yield node, DCTERMS.title, _lit(source.title)
+    yield node, RDFS.label, _lit(source.title)
+    yield node, DCTERMS.identifier, _lit(source.id)
+    yield node, DCTERMS.format, _lit("text/plain")
+    for ref in sorted(source.references.values(), key=lambda r: r.key):
+        yield node, DCTERMS.references, paper_node(ref)
+
+
+def finding_triples(ds: Dataset, f: Finding) -> Iterator[Triple]:
+    source = ds.sources[f.source]
+    node = finding_iri(f.id)
+    yield node, RDF.type, PG.Finding
+    yield node, DCTERMS.identifier, _lit(f.id)
+    yield node, RDFS.label, _lit(f.label)
+    yield node, PG.assertedIn, source_iri(f.source)
+    yield node, HAS_EVIDENCE_TYPE, ECO_CITED if f.cites else ECO_UNCITED
+    for key in f.cites:
+        yield node, CITO.citesAsEvidence, paper_node(source.references[key])
+    yield node, PG.intervention, concept_iri(f.intervention)
+    for prop, values in (
+        (PG.outcome, f.outcomes),
+        (PG.population, f.populations),
+        (PG.setting, f.settings),
+        (PG.mechanism, f.mechanisms),
+        (PG.organisationalFactor, f.organisational_factors),
+        (PG.magnitude, f.magnitude),
+    ):
+        for value in values:
+            yield node, prop, concept_iri(value)
+    if f.direction:
+        yield node, PG.direction, concept_iri(f.direction)
+    if f.note:
+        yield node, SKOS.editorialNote, _lit(f.note)
+    if f.draft:
+        yield node, PG.draft, _lit(True)
+    if f.persistence:
+        p = f.persistence
+        dur = finding_iri(f.id, "persistence")
+        yield node, PG.persistence, dur
+        yield dur, RDF.type, PG.DurationOfEffect
+        yield dur, PG.minimum, _lit(Decimal(str(p.minimum)).normalize(), XSD.decimal)
+        yield dur, PG.maximum, _lit(Decimal(str(p.maximum)).normalize(), XSD.decimal)
+        yield dur, TIME.unitType, TIME_UNITS[p.unit]
+        yield dur, PG.measuredFrom, concept_iri(p.measured_from)
+        yield (
+            dur,
+            RDFS.label,
+            _lit(
+                f"{_num(p.minimum)}–{_num(p.maximum)} {p.unit}s after the "
+                f"{p.measured_from.replace('-', ' ')}"
+            ),
+        )
+    for n, comp in enumerate(f.comparisons, 1):
+        cnode = finding_iri(f.id, f"comparison-{n}")
+        yield node, PG.comparison, cnode
+        yield cnode, RDF.type, PG.Comparison
+        yield cnode, PG.favours, concept_iri(comp.favours)
+        for other in comp.over:
+            yield cnode, PG.comparator, concept_iri(other)
+        for outcome in comp.outcomes or f.outcomes:
+            yield cnode, PG.comparedOn, concept_iri(outcome)
+        yield cnode, RDFS.label, _lit(f"{comp.favours} better than {' or '.join(comp.over)}")
+    yield from quote_triples(source, f)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def quote_triples(source: Source, f: Finding) -> Iterator[Triple]:
+    """Web Annotation anchoring the finding to its exact sentence in the source."""
+    node = finding_iri(f.id)
+    ann, target = finding_iri(f.id, "annotation"), finding_iri(f.id, "target")
+    quote, position = finding_iri(f.id, "quote"), finding_iri(f.id, "position")
+    text = source.text
+    yield ann, RDF.type, OA.Annotation
+    yield ann, OA.motivatedBy, OA.describing
+    yield ann, OA.hasBody, node
+    yield ann, OA.hasTarget, target
+    yield target, RDF.type, OA.SpecificResource
+    yield target, OA.hasSource, source_iri(f.source)
+    yield target, OA.hasSelector, quote
+    yield target, OA.hasSelector, position
+    yield quote, RDF.type, OA.TextQuoteSelector
+    yield quote, OA.exact, _lit(f.quote)
+    yield quote, OA.prefix, _lit(text[max(0, f.start - CONTEXT_CHARS) : f.start])
+    yield quote, OA.suffix, _lit(text[f.end : f.end + CONTEXT_CHARS])
+    yield position, RDF.type, OA.TextPositionSelector
+    yield position, OA.start, _lit(f.start, XSD.nonNegativeInteger)
+    yield position, OA.end, _lit(f.end, XSD.nonNegativeInteger)
+
+
+def data_triples(ds: Dataset, *, core: bool = True) -> Iterator[Triple]:
+    """Every data triple of the dataset (no ontology), in a stable order.
+
+    ``core=False`` skips sources, papers and findings, which the large-data path
+    (``peergraph.mapping.fastgraph``) makes itself; it still takes whatever else is added below.
+    """
+    if core:
+        yield from core_triples(ds)
+    cited = {paper_node(ref) for _, ref in ds.papers()}
+    for ref in ds.library:  # data/papers.yaml (peergraph import-bib); a cited paper wins
+        if paper_node(ref) not in cited:
+            cited.add(paper_node(ref))
+            yield from paper_triples(None, ref)
+    yield from audit_triples(ds)
+
+
+def core_triples(ds: Dataset) -> Iterator[Triple]:
+    """Sources, papers and findings: mirrored row for row by ``fastgraph.data_rows``."""
+    for source in ds.sources.values():
+        yield from source_triples(source)
+    seen: set[URIRef] = set()
+    for source, ref in ds.papers():
+        if paper_node(ref) in seen:
+            continue
+        seen.add(paper_node(ref))
+        yield from paper_triples(source, ref)
+    for f in ds.findings:
+        yield from finding_triples(ds, f)
+
+
+def build_graph(ds: Dataset | str | Path | None = None, *, include_ontology: bool = True) -> Graph:
+    """The knowledge graph as an ``rdflib.Graph``: ontology + vocabularies + data.
+
+    ``ds`` is a loaded ``Dataset`` or a data folder (default: the bundled data).
+    """
+    dataset = ds if isinstance(ds, Dataset) else load(ds)
+    g = ontology_graph() if include_ontology else new_graph()
+    for triple in data_triples(dataset):
+        g.add(triple)
+    return g
+
+
+__all__ = ["build_graph", "data_triples", "ontology_graph", "new_graph", "OWL", "PROV"]
+
+
+# --- the reference and claim audit (data/reference-audit.yaml) -------------------------------
+
+
+def record_iri(record_id: str):
+    from peergraph.iris import PGD
+
+    return PGD[f"record/{record_id}"]
+
+
+def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
+    """The audit as RDF: statuses, in-text citations, records, effects, claims, support levels.
+
+    Entries for references or findings the dataset does not hold are skipped here (a data copy
+    may drop findings); ``peergraph audit`` reports them.
+    """
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+    from peergraph.iris import (
+        CITO,
+        FABIO,
+        OA,
+        OBO,
+        PG,
+        PGD,
+        PRISM,
+        concept_iri,
+        finding_iri,
+    )
+
+    audit = read_audit(ds.data_dir)
+    used_records: set[str] = set()
+    seen_papers: set = set()
+    status_of: dict = {}
+    # papers: status, resolution, audit node
+    for source, ref in ds.papers():
+        paper = paper_node(ref)
+        status = audit.status(source.id, ref.key)
+        if paper in seen_papers:
+            if status_of[paper] != status and status != UNCHECKED:
+                raise DataError(
+                    [
+                        Problem(
+                            str(audit.path or AUDIT_FILE),
+                            f"paper {paper} is audited twice with different statuses",
+                            f"reference {ref.key}",
+                            "status",
+                            "give the same status in every source that cites it",
+                        )
+                    ]
+                )
+            continue
+        seen_papers.add(paper)
+        status_of[paper] = status
+        yield paper, PG.referenceStatus, concept_iri(status)
+        check = audit.references.get((source.id, ref.key))
+        if check is None:
+            continue
+        node = PGD[f"reference-audit/{source.id}/{ref.key}"]
+        yield node, RDF.type, PG.ReferenceAudit
+        yield node, RDFS.label, Literal(f"Reference audit of {ref.key}: {status}")
+        yield node, PG.auditOf, paper
+        for d in check.differs:
+            yield node, PG.discrepancy, Literal(d)
+        if check.note:
+            yield node, SKOS.editorialNote, Literal(check.note)
+        for iri in check.sources:
+            yield from _source_entity(node, iri)
+        for rid in check.resolves_to:
+            used_records.add(rid)
+            yield paper, PG.resolvesTo, record_iri(rid)
+        for rid in check.related:
+            used_records.add(rid)
+            yield paper, PG.relatedRecord, record_iri(rid)
+    # findings: in-text citations, claim audit, support level
+    indexes: dict[str, CitationIndex] = {}  # one per source: resolving stays linear at scale
+    for f in ds.findings:
+        source = ds.sources[f.source]
+        node = finding_iri(f.id)
+        if f.source not in indexes:
+            indexes[f.source] = CitationIndex(source)
+        resolved, _ = indexes[f.source].resolve_all(f.quote)
+        for n, (cit, ref) in enumerate(resolved, 1):
+            if ref.key not in f.cites:
+                continue
+            cnode = finding_iri(f.id, f"citation-{n}")
+            pos = finding_iri(f.id, f"citation-{n}-position")
+            yield cnode, RDF.type, CITO.Citation
+            yield cnode, RDF.type, PG.InTextCitation
+            yield cnode, RDFS.label, Literal(cit.raw)
+            yield cnode, PG.printedText, Literal(cit.raw)
+            yield cnode, CITO.hasCitingEntity, node
+            yield cnode, CITO.hasCitedEntity, paper_node(ref)
+            yield cnode, PG.textPosition, pos
+            yield pos, RDF.type, OA.TextPositionSelector
+            yield pos, OA.start, Literal(f.start + cit.start, datatype=XSD.nonNegativeInteger)
+            yield pos, OA.end, Literal(f.start + cit.end, datatype=XSD.nonNegativeInteger)
+        claim = audit.claims.get(f.id)
+        if claim:
+            anode = finding_iri(f.id, "claim-audit")
+            yield node, PG.claimAudit, anode
+            yield anode, RDF.type, PG.ClaimAudit
+            yield anode, RDFS.label, Literal(f"Claim audit of {f.id}: {claim.verdict}")
+            yield anode, PG.claimVerdict, concept_iri(claim.verdict)
+            if claim.note:
+                yield anode, SKOS.editorialNote, Literal(claim.note)
+            for rid in claim.checked_against:
+                used_records.add(rid)
+                yield anode, PG.checkedAgainst, record_iri(rid)
+            for rid in claim.reported_in:
+                used_records.add(rid)
+                yield anode, PG.reportedIn, record_iri(rid)
+                yield anode, PROV.wasDerivedFrom, record_iri(rid)
+        yield node, PG.supportLevel, concept_iri(finding_support_level(f, audit))
+    # real records, only those the graph links to
+    for rid in sorted(used_records):
+        r = audit.records[rid]
+        rnode = record_iri(rid)
+        yield rnode, RDF.type, PG.PublishedRecord
+        yield rnode, RDFS.label, Literal(f"{r.short()}: {r.title} (published record)")
+        yield rnode, DCTERMS.title, Literal(r.title)
+        yield rnode, FABIO.hasPublicationYear, Literal(f"{r.year:04d}", datatype=XSD.gYear)
+        yield rnode, DCTERMS.bibliographicCitation, Literal(citation_text(r))
+        if r.doi:
+            yield rnode, PRISM.doi, Literal(r.doi)
+        if r.pmid:
+            yield rnode, FABIO.hasPubMedId, Literal(r.pmid)
+        if r.volume:
+            yield rnode, PRISM.volume, Literal(r.volume)
+        if r.issue:
+            yield rnode, PRISM.issueIdentifier, Literal(r.issue)
+        if r.pages:
+            first, _, last = r.pages.partition("-")
+            yield rnode, PRISM.startingPage, Literal(first.strip())
+            if last:
+                yield rnode, PRISM.endingPage, Literal(last.strip())
+        if r.note:
+            yield rnode, SKOS.editorialNote, Literal(r.note)
+        if r.journal:
+            yield from journal_triples(rnode, r.journal)
+        if r.authors:
+            yield rnode, PG.authorList, Literal("; ".join(r.authors))
+        for author in r.authors:
+            family, _, given = (p.strip() for p in author.partition(","))
+            yield rnode, DCTERMS.creator, person_iri(family, given)
+            yield from person_triples(family, given)
+        for iri in r.sources:
+            yield from _source_entity(rnode, iri)
+        for eff in r.effects:
+            yield from _effect_triples(r, eff, OBO)
+
+
+def _source_entity(node, iri: str):
+    from rdflib.namespace import PROV, RDF
+    from rdflib.term import URIRef
+
+    yield node, PROV.wasDerivedFrom, URIRef(iri)
+    yield URIRef(iri), RDF.type, PROV.Entity
+
+
+def _effect_triples(r: Record, eff: Effect, OBO):
+    from rdflib import Literal
+    from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+    from peergraph.iris import PG, PGD, concept_iri
+
+    node = PGD[f"record/{r.id}-effect-{eff.id}"]
+    yield record_iri(r.id), PG.reportsEffect, node
+    yield node, RDF.type, OBO["STATO_0000085"]
+    yield node, RDF.type, OBO[MEASURES[eff.measure]]
+    yield node, RDFS.label, Literal(effect_text(r, eff))
+    yield node, PG.estimate, Literal(eff.value, datatype=XSD.decimal)
+    if eff.outcome:
+        yield node, PG.measuresOutcome, concept_iri(eff.outcome)
+    if eff.significant is not None:
+        yield node, PG.statisticallySignificant, Literal(eff.significant)
+    for iri in r.sources:
+        yield node, PROV.wasDerivedFrom, _uri(iri)
+    if eff.ci:
+        ci = PGD[f"record/{r.id}-effect-{eff.id}-ci"]
+        yield node, PG.confidenceInterval, ci
+        yield ci, RDF.type, OBO["STATO_0000231"]
+        yield (
+            ci,
+            RDFS.label,
+            Literal(f"95% CI {format_number(eff.ci[0])} to {format_number(eff.ci[1])}"),
+        )
+        yield ci, PG.lowerBound, Literal(eff.ci[0], datatype=XSD.decimal)
+        yield ci, PG.upperBound, Literal(eff.ci[1], datatype=XSD.decimal)
+    if eff.i2 is not None:
+        i2 = PGD[f"record/{r.id}-effect-{eff.id}-i2"]
+        yield node, PG.heterogeneity, i2
+        yield i2, RDF.type, OBO["STATO_0000420"]
+        yield i2, RDFS.label, Literal(f"I² = {format(eff.i2, 'f')}%")
+        yield i2, PG.estimate, Literal(eff.i2, datatype=XSD.decimal)
+
+
+def _uri(iri: str):
+    from rdflib.term import URIRef
+
+    return URIRef(iri)

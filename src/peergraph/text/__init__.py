@@ -1,0 +1,1 @@
+"""Stage 0: text parsing shared by loading and curation: references, citations, sentences."""

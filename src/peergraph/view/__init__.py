@@ -1,0 +1,1 @@
+"""Offline HTML views: the interactive graph, the evidence gap map, the ontology docs."""
