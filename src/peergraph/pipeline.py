@@ -82,12 +82,15 @@ def build(
     include_drafts: bool = False,
     fast: bool | None = None,
     progress: Reporter | None = None,
+    allow_empty: bool = False,
 ) -> BuildResult:
     """Build the graph from ``data_dir`` and write every export to ``out_dir``.
 
     Nothing is written unless the data is valid; then all files are replaced at once.
     ``fast`` forces (True) or forbids (False) the large-data path; by default it is taken above
     ``LARGE_FINDINGS`` findings. ``progress`` draws progress bars (see ``peergraph.progress``).
+    A data folder with no findings is refused (``DataError``, exit 1) unless ``allow_empty``:
+    an emptied ``findings.yaml`` must not silently replace every export with an empty graph.
     """
     from peergraph import __version__
     from peergraph.ingest.dataset import load
@@ -97,6 +100,8 @@ def build(
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     out = Path(out_dir) if out_dir is not None else default_exports_dir(data)
     ds = load(data, include_drafts=include_drafts, progress=bars)
+    if not ds.findings and not allow_empty:
+        _refuse_empty(data)
     large = len(ds.findings) > LARGE_FINDINGS if fast is None else fast
     skipped: list[str] = []
     if large:
@@ -125,6 +130,23 @@ def build(
         triples=triples,
         files=files,
         skipped=skipped,
+    )
+
+
+def _refuse_empty(data: Path) -> None:
+    from peergraph.errors import DataError, Problem
+    from peergraph.ingest.dataset import finding_files
+    from peergraph.ingest.records import display_path
+
+    files = ", ".join(display_path(p) for p in finding_files(data)) or display_path(data)
+    raise DataError(
+        [
+            Problem(
+                files,
+                "no findings to build (every export would be replaced by a graph without findings)",
+                suggestion="add findings, or pass --allow-empty to build an empty graph on purpose",
+            )
+        ]
     )
 
 

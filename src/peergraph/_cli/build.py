@@ -14,6 +14,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--include-drafts", action="store_true", help="also build records marked 'draft: true'"
     )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="build even when there are no findings (refused by default: no silent wipe)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
     parser.add_argument(
         "--store", type=Path, metavar="PATH", help="also write a store for query/serve --store PATH"
@@ -25,7 +30,11 @@ def run(args: argparse.Namespace) -> int:
     from peergraph.progress import Reporter
 
     result = build(
-        args.data, args.out, include_drafts=args.include_drafts, progress=Reporter(quiet=args.quiet)
+        args.data,
+        args.out,
+        include_drafts=args.include_drafts,
+        progress=Reporter(quiet=args.quiet),
+        allow_empty=args.allow_empty,
     )
     if args.store:
         from peergraph.export.store import save_built_store
