@@ -66,7 +66,7 @@ def test_resolved_record_has_its_own_iri_and_real_authors_not_the_printed_paper(
     }
     assert "Egmose" in record_authors and "Repper" not in record_authors
     printed = {str(p).rsplit("/", 1)[-1] for p in graph.objects(REPPER2023, DCTERMS.creator)}
-    assert printed == {"repper-j", "carter-t"}
+    assert printed == {"repper2023-repper-j-96aab7", "repper2023-carter-t-a9d7eb"}
     # no real-record fact lands on the Paper node
     assert list(graph.objects(REPPER2023, PRISM.doi)) == [Literal("10.1176/appi.ps.202100138")]
     assert (REPPER2023, RDF.type, PG.PublishedRecord) not in graph

@@ -177,11 +177,38 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII slug for IRIs minted from names (journals, persons)."""
+    """Lower-case ASCII slug for IRIs minted from names (journals, persons).
+
+    Any script is transliterated (``anyascii``: "Иванов" → "ivanov", "王小明" → "wangxiaoming"),
+    so a non-Latin name never collapses to the placeholder ``x``.
+    """
+    from anyascii import anyascii
+
+    return _SLUG_RE.sub("-", anyascii(text).lower()).strip("-") or "x"
+
+
+def person_name(family: str, given: str) -> str:
+    """A name as printed, "Family, Given" (or the family / corporate name alone)."""
+    return f"{family}, {given}".strip(", ") if given else family
+
+
+def person_iri(family: str, given: str, work: str, orcid: str | None = None) -> URIRef:
+    """One person per work as printed: ``person:{work}-{transliterated name}-{hash}``.
+
+    The scope ``work`` (a citation key or record id) keeps a misprinted author list from merging
+    its people with the real ones of another work; an ``owl:sameAs`` link is added only where
+    the audit establishes identity. The six hex digits hash the exact (NFC) name, so names that
+    transliterate alike ("王伟" / "汪伟", "Muller" / "Müller") stay apart. An ORCID, where
+    given, identifies the person across works.
+    """
+    import hashlib
     import unicodedata
 
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _SLUG_RE.sub("-", ascii_text.lower()).strip("-") or "x"
+    if orcid:
+        return PERSON["orcid-" + orcid.strip().rsplit("/", 1)[-1].upper()]
+    exact = unicodedata.normalize("NFC", person_name(family, given))
+    digest = hashlib.sha1(exact.encode("utf-8")).hexdigest()[:6]
+    return PERSON[f"{slug(work)}-{slug(person_name(family, given))}-{digest}"]
 
 
 def paper_iri(doi: str) -> URIRef:

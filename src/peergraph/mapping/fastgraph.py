@@ -19,6 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from peergraph.ingest.records import Dataset, Finding, Source
+from peergraph.iris import person_name
 from peergraph.text.references import Reference
 
 Row = tuple[int, str, bool, str, int, str, str, str]
@@ -69,10 +70,10 @@ def _lexical(value: object, datatype: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _person(family: str, given: str) -> str:
-    from peergraph.iris import slug
+def _person(family: str, given: str, work: str) -> str:
+    from peergraph.iris import person_iri
 
-    return _PERSON + slug(f"{family} {given}")
+    return str(person_iri(family, given, work))
 
 
 @lru_cache(maxsize=4096)
@@ -133,8 +134,8 @@ def paper_rows(source: Source, ref: Reference, paper: str) -> Iterator[Row]:
     for design in study_designs(ref.title):
         yield _iri_row(paper, _PG + "studyDesign", _PGV + design)
     for position, author in enumerate(ref.authors, 1):
-        name = f"{author.family}, {author.given}".strip(", ") if author.given else author.family
-        person = _person(author.family, author.given)
+        name = person_name(author.family, author.given)
+        person = _person(author.family, author.given, ref.key)
         link = f"{_AUTHORSHIP}{ref.key}-{position}"
         yield _iri_row(paper, _DCT + "creator", person)
         yield _iri_row(paper, _PG + "authorship", link)
@@ -144,7 +145,7 @@ def paper_rows(source: Source, ref: Reference, paper: str) -> Iterator[Row]:
         yield _iri_row(person, TYPE, _FOAF + ("Organization" if author.corporate else "Person"))
         yield _lit_row(person, _FOAF + "name", name)
         yield _lit_row(person, LABEL, name)
-        if not author.corporate:
+        if not author.corporate and author.given:
             yield _lit_row(person, _FOAF + "familyName", author.family)
 
 

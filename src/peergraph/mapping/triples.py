@@ -7,7 +7,7 @@ or collect them into an ``rdflib.Graph`` (the notebook API). IRIs come from
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node, URIRef
 
+from peergraph import iris
 from peergraph.errors import DataError, Problem
 from peergraph.ingest.audit import (
     AUDIT_FILE,
@@ -40,7 +41,6 @@ from peergraph.iris import (
     HAS_EVIDENCE_TYPE,
     JOURNAL,
     OA,
-    PERSON,
     PG,
     PREFIXES,
     PRISM,
@@ -53,7 +53,7 @@ from peergraph.iris import (
     source_iri,
 )
 from peergraph.paths import ontology_dir
-from peergraph.text.references import Reference
+from peergraph.text.references import Reference, fold_name
 
 Triple = tuple[Node, Node, Node]
 CONTEXT_CHARS = 32  # length of oa:prefix / oa:suffix around a quote
@@ -134,14 +134,16 @@ def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
     for design in study_designs(ref.title):
         yield paper, PG.studyDesign, concept_iri(design)
     for position, author in enumerate(ref.authors, 1):
-        person = person_iri(author.family, author.given)
+        person = person_iri(author.family, author.given, ref.key)
         link = AUTHORSHIP[f"{ref.key}-{position}"]
         yield paper, DCTERMS.creator, person
         yield paper, PG.authorship, link
         yield link, RDF.type, PG.Authorship
         yield link, PG.author, person
         yield link, PG.position, _lit(position, XSD.positiveInteger)
-        yield from person_triples(author.family, author.given, corporate=author.corporate)
+        yield from person_triples(
+            author.family, author.given, ref.key, corporate=author.corporate
+        )
 
 
 def journal_triples(work: URIRef, title: str) -> Iterator[Triple]:
@@ -153,19 +155,41 @@ def journal_triples(work: URIRef, title: str) -> Iterator[Triple]:
     yield journal, RDFS.label, _lit(title)
 
 
-def person_iri(family: str, given: str) -> URIRef:
-    return PERSON[slug(f"{family} {given}")]
+def person_iri(family: str, given: str, work: str) -> URIRef:
+    """The author as printed in ``work`` (see ``peergraph.iris.person_iri``)."""
+    return iris.person_iri(family, given, work)
 
 
-def person_triples(family: str, given: str, *, corporate: bool = False) -> Iterator[Triple]:
-    """An author (person or corporate body), shared by papers and resolved records."""
-    person = person_iri(family, given)
-    name = f"{family}, {given}".strip(", ") if given else family
+def person_triples(
+    family: str, given: str, work: str, *, corporate: bool = False
+) -> Iterator[Triple]:
+    """An author (person or corporate body) of one work: papers and resolved records."""
+    person = person_iri(family, given, work)
+    name = iris.person_name(family, given)
     yield person, RDF.type, FOAF.Organization if corporate else FOAF.Person
     yield person, FOAF.name, _lit(name)
     yield person, RDFS.label, _lit(name)
-    if not corporate:
+    if not corporate and given:  # a whole name in a caseless script has no family part we know
         yield person, FOAF.familyName, _lit(family)
+
+
+def same_person_triples(ref: Reference, record_id: str, record_authors: Sequence[str]):
+    """``owl:sameAs`` from each printed author of ``ref`` to the same author of the record the
+    audit resolved it to, matched by position, transliterated family name and first initial.
+
+    Called only where the audit found the printed authors right: identity is then established.
+    """
+    for author, printed in zip(ref.authors, record_authors, strict=False):
+        family, _, given = (p.strip() for p in printed.partition(","))
+        if author.corporate or fold_name(author.family) != fold_name(family):
+            continue
+        if fold_name(author.given)[:1] != fold_name(given)[:1]:
+            continue
+        yield (
+            person_iri(author.family, author.given, ref.key),
+            OWL.sameAs,
+            person_iri(family, given, f"record-{record_id}"),
+        )
 
 
 def _short_citation(ref: Reference) -> str:
@@ -387,9 +411,12 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
             yield node, SKOS.editorialNote, Literal(check.note)
         for iri in check.sources:
             yield from _source_entity(node, iri)
+        authors_right = status != UNCHECKED and "authors" not in check.differs
         for rid in check.resolves_to:
             used_records.add(rid)
             yield paper, PG.resolvesTo, record_iri(rid)
+            if authors_right and rid in audit.records:
+                yield from same_person_triples(ref, rid, audit.records[rid].authors)
         for rid in check.related:
             used_records.add(rid)
             yield paper, PG.relatedRecord, record_iri(rid)
@@ -463,8 +490,8 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
             yield rnode, PG.authorList, Literal("; ".join(r.authors))
         for author in r.authors:
             family, _, given = (p.strip() for p in author.partition(","))
-            yield rnode, DCTERMS.creator, person_iri(family, given)
-            yield from person_triples(family, given)
+            yield rnode, DCTERMS.creator, person_iri(family, given, f"record-{rid}")
+            yield from person_triples(family, given, f"record-{rid}")
         for iri in r.sources:
             yield from _source_entity(rnode, iri)
         for eff in r.effects:

@@ -95,8 +95,8 @@ class ReferenceListError(ReferenceParseError):
 
 # Python's re has no \p{Lu}: build the classes once, as ranges, from the code points below U+2000
 # (Latin, Greek, Cyrillic, ...), which covers the names of a reference list.
-def _char_class(predicate: Callable[[str], bool]) -> str:
-    points = [c for c in range(0x2000) if predicate(chr(c))]
+def _char_class(predicate: Callable[[str], bool], limit: int = 0x2000) -> str:
+    points = [c for c in range(limit) if predicate(chr(c))]
     parts: list[str] = []
     i = 0
     while i < len(points):
@@ -111,6 +111,12 @@ def _char_class(predicate: Callable[[str], bool]) -> str:
 
 UPPER = _char_class(str.isupper)  # use inside [...]
 LOWER = _char_class(str.islower)
+# letters of scripts without case (Han, Kana, Hangul, Arabic, Hebrew, ...): no initials by case
+def _caseless_below(limit: int) -> str:
+    return _char_class(lambda c: c.isalpha() and not c.isupper() and not c.islower(), limit)
+
+
+CASELESS = _caseless_below(0x10000)
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, dashes, minus
 
@@ -170,6 +176,11 @@ _ELLIPSIS = re.compile(r",?\s*(?:\.\s?){3}|,?\s*\u2026")
 _SPLIT_AUTHORS = re.compile(r"\s*,\s*(?:&\s*|and\s+)?|\s*&\s*|\s+and\s+")
 _INITIALS = re.compile(rf"^(?:[{UPPER}](?:[{LOWER}]\.|\.)?(?:\s*[{_DASHES}]\s*|\s+)?)+$")
 _FAMILY_INITIALS = re.compile(rf"^(.*[{LOWER}].*?)\s+([{UPPER}]{{1,3}})$")
+# an initial in a caseless alphabet ("م." in Arabic); Han, Kana and Hangul (from U+2E80) have none,
+# so "李, 华." is a one-character given name followed by the list's full stop
+_CASELESS_INITIALS = re.compile(rf"^(?:[{_caseless_below(0x2E80)}]\.\s*)+$")
+_CASELESS_NAME = re.compile(rf"^[{CASELESS}][{_DASHES}{CASELESS}\s\u00b7\u30fb]*$")  # "小明"
+_AMPERSAND = re.compile(r"\s&\s|&|\s+and\s+")
 _NAME_SUFFIX = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
 _TAIL = re.compile(
     rf""",\s*(?P<volume>[A-Za-z]?\d+[A-Za-z]?(?:[{_DASHES}/]\d+)?)
@@ -260,8 +271,26 @@ def parse_reference(raw: str) -> Reference:
     return replace(ref, key=citation_key(ref))
 
 
+def _is_initials(token: str) -> bool:
+    return bool(_INITIALS.match(token) or _CASELESS_INITIALS.match(token))
+
+
+def _caseless_pairs(text: str, tokens: list[str]) -> bool:
+    """Whether names in a script without case come as "Family, Given" pairs ("王, 小明, & 李, 华")
+    or as whole names ("王小明, & 李华"). APA puts '&' before the last author, so the number of
+    comma-separated parts after it tells; without '&', one short family name and a given name."""
+    parts = _AMPERSAND.split(text)
+    if len(parts) > 1:
+        return len([t for t in _SPLIT_AUTHORS.split(parts[-1]) if t.strip(" .")]) == 2
+    return len(tokens) == 2 and len(tokens[0]) <= 2
+
+
 def _parse_authors(text: str) -> tuple[tuple[Author, ...], bool]:
-    """Split an APA author list; a list without any initials is one corporate author."""
+    """Split an APA author list; a list without any initials is one corporate author.
+
+    Names in scripts without case (Chinese, Japanese, Korean, Arabic) have no initials to go by:
+    "Family, Given" pairs and whole names are both read as persons (``_caseless_pairs``).
+    """
     text = _EDITOR.sub("", text).strip()
     truncated = False
     if _ET_AL.search(text):
@@ -270,24 +299,35 @@ def _parse_authors(text: str) -> tuple[tuple[Author, ...], bool]:
         text, truncated = _ELLIPSIS.sub(", ", text), True
     text = text.strip(" ,")
     tokens = [t.strip() for t in _SPLIT_AUTHORS.split(text) if t and t.strip(" .")]
-    if not any(_INITIALS.match(t) for t in tokens[1:]):
+    caseless = len(tokens) > 1 and any(_CASELESS_NAME.match(t.rstrip(".")) for t in tokens)
+    if not caseless and not any(_is_initials(t) for t in tokens[1:]):
         inverted = [_FAMILY_INITIALS.match(t.rstrip(".")) for t in tokens]
         if tokens and all(inverted):  # Vancouver style "Smith JB, Jones K"
             return tuple(Author(m[1], m[2]) for m in inverted if m), truncated
         name = text.rstrip(" .,")
         return ((Author(name, "", corporate=True),) if name else ()), truncated
+    pairs = caseless and _caseless_pairs(text, tokens)
     authors: list[Author] = []
     i = 0
     while i < len(tokens):
         family = tokens[i]
-        if i + 1 < len(tokens) and _INITIALS.match(tokens[i + 1]):
+        if i + 1 < len(tokens) and _is_initials(tokens[i + 1]):
             given = tokens[i + 1]
             i += 2
             # "Jr." after initials is a suffix, unless initials follow it ("Jr, K." is a person)
             is_suffix = i < len(tokens) and _NAME_SUFFIX.match(tokens[i])
-            if is_suffix and not (i + 1 < len(tokens) and _INITIALS.match(tokens[i + 1])):
+            if is_suffix and not (i + 1 < len(tokens) and _is_initials(tokens[i + 1])):
                 given, i = f"{given}, {tokens[i]}", i + 1
             authors.append(Author(family, given))
+        elif _CASELESS_NAME.match(family.rstrip(".")):
+            family = family.rstrip(".")
+            nxt = tokens[i + 1].rstrip(".") if i + 1 < len(tokens) else ""
+            if pairs and _CASELESS_NAME.match(nxt):
+                authors.append(Author(family, nxt))
+                i += 2
+            else:  # a whole name, family and given not told apart
+                authors.append(Author(family, ""))
+                i += 1
         else:
             authors.append(Author(family.rstrip(" ."), "", corporate=True))
             i += 1
@@ -327,9 +367,16 @@ _FOLD_EXTRA = str.maketrans({p[0]: p[2:] for p in _FOLD_PAIRS.split()})
 
 
 def fold_name(name: str) -> str:
-    """Lower-case ASCII letters and digits only: ``"Šimić-van Os"`` → ``"simicvanos"``."""
+    """Lower-case ASCII letters and digits only: ``"Šimić-van Os"`` → ``"simicvanos"``.
+
+    Letters of other scripts are transliterated (``anyascii``): ``"Иванов"`` → ``"ivanov"``,
+    ``"王"`` → ``"wang"``, so a non-Latin first author gives a key, not ``anon``.
+    """
+    from anyascii import anyascii
+
     decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD_EXTRA))
-    return "".join(c for c in decomposed if c.isascii() and c.isalnum()).lower()
+    folded = "".join(c if c.isascii() else anyascii(c) for c in decomposed)
+    return "".join(c for c in folded if c.isascii() and c.isalnum()).lower()
 
 
 def citation_key(ref: Reference) -> str:
