@@ -62,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
+    _exit_on_sigterm()
     try:
         return int(importlib.import_module(_module_name(args.command)).run(args) or 0)
     except PeergraphError as exc:
@@ -74,6 +75,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # an environment error no command turned into a PeergraphError
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"Error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (kill, a time-out) unwinds like Ctrl-C, so temporary files are removed.
+
+    Python's default for SIGTERM ends the process at once, skipping every ``finally``.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -66,6 +66,62 @@ class DataError(PeergraphError):
         return EXIT_VIOLATIONS
 
 
+class OutputError(PeergraphError):
+    """An output folder or file cannot be written (read-only, full disk, not a folder)."""
+
+
+def output_error(path: object, exc: OSError) -> OutputError:
+    """One line for a failed write, with a hint for the usual causes (EROFS/EACCES, ENOSPC)."""
+    import errno
+
+    hint = {
+        errno.ENOSPC: "free some disk space or pass --out to write elsewhere",
+        errno.EDQUOT: "free some disk space or pass --out to write elsewhere",
+        errno.EROFS: "the file system is read-only: pass --out to write elsewhere",
+        errno.EACCES: "no permission to write there: pass --out to write elsewhere",
+        errno.EPERM: "no permission to write there: pass --out to write elsewhere",
+    }.get(exc.errno or 0, "check the output folder or pass --out")
+    reason = exc.strerror or type(exc).__name__
+    return OutputError(f"{path}: cannot write ({reason}; {hint}); earlier outputs left untouched")
+
+
+def unreadable_rdf(path: object, exc: BaseException) -> DataError:
+    """A Turtle file of the ontology that cannot be read or parsed, as one line with its line.
+
+    rdflib's ``BadSyntax`` (line in ``lines``, 0-based, reason in ``_why``) and pyoxigraph's
+    ``SyntaxError`` (``lineno``, message "Parser error at line L column C: reason") both count.
+    """
+    import re
+
+    if isinstance(exc, OSError):
+        return DataError([Problem(str(path), f"cannot read ({exc.strerror})", kind="input")])
+    if isinstance(exc, UnicodeDecodeError):
+        return DataError([Problem(str(path), f"not UTF-8 text ({exc.reason})", kind="input")])
+    line = getattr(exc, "lineno", None)
+    reason = getattr(exc, "_why", None)
+    if reason is not None:  # rdflib
+        line = getattr(exc, "lines", 0) + 1
+    else:
+        text = str(getattr(exc, "msg", None) or exc).splitlines()[0]
+        found = re.match(r"Parser error at line (\d+)(?: column (\d+))?:\s*(.*)", text)
+        if found:
+            line = int(found[1])
+            reason = found[3]
+        else:
+            reason = text
+    where = f"{path}:{line}" if line else str(path)
+    return DataError(
+        [
+            Problem(
+                where,
+                f"malformed Turtle: {reason}",
+                suggestion="fix the ontology file near that line",
+                kind="input",
+            )
+        ]
+    )
+
+
 class ValidationFailed(PeergraphError):
     """An RDF graph does not conform to the shapes or the ontology."""
 

@@ -57,6 +57,8 @@ class BuildResult:
     triples: int
     files: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # hooks not run on a large graph, and why
+    stale_removed: list[Path] = field(default_factory=list)  # temp files of killed runs
+    stale_unknown: list[Path] = field(default_factory=list)  # temp files reported, not removed
 
     def summary(self) -> str:
         """A one-screen summary for the terminal."""
@@ -68,6 +70,11 @@ class BuildResult:
             f"  triples   {self.triples} (ontology + data)",
         ]
         lines += [f"  skipped   {note}" for note in self.skipped]
+        if self.stale_removed:
+            lines.append(
+                f"  removed   {len(self.stale_removed)} temporary file(s) left by a killed run"
+            )
+        lines += [f"  leftover  {p} (remove it by hand)" for p in self.stale_unknown]
         lines.append(f"wrote {len(self.files)} files to {self.out_dir}:")
         width = max((len(n) for n in self.files), default=0)
         for name, size in sorted(self.files.items()):
@@ -102,6 +109,7 @@ def build(
     ds = load(data, include_drafts=include_drafts, progress=bars)
     if not ds.findings and not allow_empty:
         _refuse_empty(data)
+    _check_audit_references(ds)
     large = len(ds.findings) > LARGE_FINDINGS if fast is None else fast
     skipped: list[str] = []
     if large:
@@ -119,6 +127,9 @@ def build(
         for extra in EXTRA_EXPORTS:
             contents.update(_call(extra, graph, ds))  # type: ignore[arg-type]
         triples = len(graph)
+    from peergraph.export.writers import remove_stale_temps
+
+    removed, unknown = remove_stale_temps(out)
     files = _write(out, contents, bars)
     return BuildResult(
         data_dir=data,
@@ -130,7 +141,19 @@ def build(
         triples=triples,
         files=files,
         skipped=skipped,
+        stale_removed=removed,
+        stale_unknown=unknown,
     )
+
+
+def _check_audit_references(ds: Dataset) -> None:
+    """An audit entry for an unknown citation key or finding is an error, not a silent skip."""
+    from peergraph.errors import DataError
+    from peergraph.ingest.audit import dangling_entries, read_audit
+
+    problems = dangling_entries(ds, read_audit(ds.data_dir))
+    if problems:
+        raise DataError(problems)
 
 
 def _refuse_empty(data: Path) -> None:

@@ -24,6 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from peergraph.ingest.records import display_path
 from peergraph.iris import ONTOLOGY_IRI, PREFIXES, version_iri
 
 Triple = tuple[Node, Node, Node]
@@ -200,6 +201,52 @@ class Streamed:
         self.write = write
 
 
+TEMP_PREFIX = ".peergraph."  # every temporary file: .peergraph.{pid}.{name}.{random}.tmp
+
+
+def stale_temps(out_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Temporary files left in ``out_dir`` by a run that was killed (SIGKILL, power loss).
+
+    Returns (removable, unknown): files whose writing process no longer runs, and files named
+    like ours whose process cannot be told (older peergraph versions), which are only reported.
+    A file whose process is still running belongs to a build in progress and is left alone.
+    """
+    removable: list[Path] = []
+    unknown: list[Path] = []
+    if not out_dir.is_dir():
+        return removable, unknown
+    for path in sorted(out_dir.rglob(f"{TEMP_PREFIX}*.tmp")):
+        pid_text = path.name[len(TEMP_PREFIX) :].split(".", 1)[0]
+        if not pid_text.isdigit():
+            unknown.append(path)
+        elif int(pid_text) != os.getpid() and not _running(int(pid_text)):
+            removable.append(path)
+    return removable, unknown
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: it runs, as another user
+        return True
+    return True
+
+
+def remove_stale_temps(out_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Remove the temporary files of killed runs; return (removed, reported only)."""
+    removable, unknown = stale_temps(out_dir)
+    removed = []
+    for path in removable:
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            unknown.append(path)
+    return removed, unknown
+
+
 def write_atomically(
     out_dir: Path,
     contents: dict[str, Callable[[], bytes] | bytes | Streamed],
@@ -207,15 +254,26 @@ def write_atomically(
 ) -> dict[str, int]:
     """Write every file to a temp file, then rename all into place; nothing is replaced on error.
 
-    ``on_file(name)`` is called after each file is written (progress display).
+    ``on_file(name)`` is called after each file is written (progress display). A write that
+    fails (read-only folder, full disk) raises ``OutputError`` after removing the temp files;
+    so does an interrupt (SIGINT; SIGTERM once the CLI turns it into ``SystemExit``). Temp files
+    of killed runs in ``out_dir`` are removed first (``remove_stale_temps``).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from peergraph.errors import output_error
+
     temps: list[tuple[Path, Path]] = []
+    target = out_dir
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(out_dir)
         for name, producer in contents.items():
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(
+                prefix=f"{TEMP_PREFIX}{os.getpid()}.{target.name}.",
+                suffix=".tmp",
+                dir=target.parent,
+            )
             temps.append((Path(tmp), target))
             with os.fdopen(fd, "wb") as fh:
                 if isinstance(producer, Streamed):
@@ -224,16 +282,26 @@ def write_atomically(
                     fh.write(producer() if callable(producer) else producer)
             if on_file is not None:
                 on_file(name)
+        sizes = {}
+        for tmp, target in temps:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+            sizes[str(target.relative_to(out_dir))] = target.stat().st_size
+    except OSError as exc:
+        _remove(temps)
+        raise output_error(display_path(target), exc) from exc
     except BaseException:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
+        _remove(temps)
         raise
-    sizes = {}
-    for tmp, target in temps:
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-        sizes[str(target.relative_to(out_dir))] = target.stat().st_size
     return sizes
+
+
+def _remove(temps: list[tuple[Path, Path]]) -> None:
+    for tmp, _ in temps:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def rdf_exports(graph: Graph, ontology: Graph, version: str) -> dict[str, Callable[[], bytes]]:
@@ -578,5 +646,8 @@ __all__ = [
     "row_exports",
     "serialize",
     "write_atomically",
+    "remove_stale_temps",
+    "stale_temps",
+    "TEMP_PREFIX",
     "rdf_exports",
 ]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from peergraph.errors import DataError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from peergraph.ingest.records import Finding
+    from peergraph.ingest.records import Dataset, Finding
 
 AUDIT_FILE = "reference-audit.yaml"
 STATUSES = ("confirmed", "mismatched", "not-found")
@@ -91,6 +91,7 @@ class ReferenceCheck:
     resolves_to: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    line: int | None = field(default=None, compare=False)  # in the audit file
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class ClaimCheck:
     checked_against: tuple[str, ...] = ()
     reported_in: tuple[str, ...] = ()
     note: str | None = None
+    line: int | None = field(default=None, compare=False)  # in the audit file
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,68 @@ def _read_audit(path: Path, _mtime: int, _size: int) -> Audit:
     if problems:
         raise DataError(problems)
     return audit
+
+
+def _line(rec: dict) -> int | None:
+    line = rec.get("__line__")
+    return line if isinstance(line, int) else None
+
+
+def dangling_entries(ds: Dataset, audit: Audit) -> list[Problem]:
+    """Audit entries that name a citation key or finding the data does not hold.
+
+    Without this check such an entry is silently ignored and the record it meant to audit
+    stays "unchecked". Entries for drafts (not built without --include-drafts) are not dangling.
+    """
+    from peergraph.ingest.records import display_path
+
+    shown = display_path(audit.path) if audit.path else AUDIT_FILE
+    problems: list[Problem] = []
+
+    def where(line: int | None) -> str:
+        return f"{shown}:{line}" if line else shown
+
+    for (source_id, key), check in sorted(audit.references.items()):
+        if source_id in ds.draft_sources:
+            continue
+        source = ds.sources.get(source_id)
+        if source is None:
+            close = difflib.get_close_matches(source_id, list(ds.sources), n=1)
+            problems.append(
+                Problem(
+                    where(check.line),
+                    f"unknown source '{source_id}'",
+                    f"reference {key}",
+                    "source",
+                    f"did you mean '{close[0]}'?" if close else "see the ids in sources.yaml",
+                )
+            )
+        elif key not in source.references:
+            close = difflib.get_close_matches(key, list(source.references), n=1)
+            problems.append(
+                Problem(
+                    where(check.line),
+                    f"unknown citation key '{key}' (not in the reference list of '{source_id}')",
+                    f"reference {key}",
+                    "key",
+                    f"did you mean '{close[0]}'?" if close else "check the key or remove the entry",
+                )
+            )
+    finding_ids = {f.id for f in ds.findings}
+    for fid, claim in sorted(audit.claims.items()):
+        if fid in finding_ids or fid in ds.draft_findings:
+            continue
+        close = difflib.get_close_matches(fid, sorted(finding_ids), n=1)
+        problems.append(
+            Problem(
+                where(claim.line),
+                f"claim audit for a finding that does not exist: '{fid}'",
+                f"claim {fid}",
+                "finding",
+                f"did you mean '{close[0]}'?" if close else "check the id, or remove the entry",
+            )
+        )
+    return problems
 
 
 class _Parser:
@@ -372,7 +436,15 @@ class _Parser:
         if len(self.problems) > before or status is None:
             return None
         return ReferenceCheck(
-            source, key, status, differs, self.text(rec, where, "note"), resolves, related, sources
+            source,
+            key,
+            status,
+            differs,
+            self.text(rec, where, "note"),
+            resolves,
+            related,
+            sources,
+            line=_line(rec),
         )
 
     def claim(self, rec: dict, records: dict) -> ClaimCheck | None:
@@ -384,7 +456,9 @@ class _Parser:
         reported = self.ids(rec, where, "reported_in", records)
         if len(self.problems) > before or verdict is None:
             return None
-        return ClaimCheck(finding, verdict, checked, reported, self.text(rec, where, "note"))
+        return ClaimCheck(
+            finding, verdict, checked, reported, self.text(rec, where, "note"), line=_line(rec)
+        )
 
     def conclusion(self, rec: dict) -> Conclusion | None:
         where = self._where(rec, "conclusion", "id")

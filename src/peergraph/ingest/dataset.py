@@ -256,6 +256,18 @@ def load(
     problems += library_problems
     if problems:
         raise DataError(problems)
+    built = {f.id for f in findings}
+    drafts = frozenset(
+        str(rec["id"])
+        for _, rec in records
+        if isinstance(rec, dict) and rec.get("draft") is True and str(rec.get("id")) not in built
+    )
     return Dataset(
-        data_dir=data, sources=sources, findings=findings, vocabulary=vocab, library=library
+        data_dir=data,
+        sources=sources,
+        findings=findings,
+        vocabulary=vocab,
+        library=library,
+        draft_findings=drafts,
+        draft_sources=frozenset(draft_sources),
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from peergraph.errors import Problem
+from peergraph.ingest.records import display_path
 from peergraph.text.references import Author, Reference
 
 __all__ = ["format_apa", "normalise_doi", "read_papers"]
@@ -63,23 +64,50 @@ def read_papers(
     path = Path(data_dir) / "papers.yaml"
     if not path.is_file():
         return [], []
+    shown = display_path(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        return [], [Problem(shown, f"not UTF-8 text ({exc.reason})", kind="input")]
+    except OSError as exc:
+        return [], [Problem(shown, f"cannot read ({exc.strerror})", kind="input")]
     except yaml.YAMLError as exc:
-        return [], [Problem(str(path), f"malformed YAML: {exc}", kind="input")]
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [], [Problem(where, f"malformed YAML: {reason}", kind="input")]
+    if doc is None:
+        return [], []
+    if not isinstance(doc, dict) or not isinstance(doc.get("papers", []), (list, type(None))):
+        return [], [
+            Problem(
+                shown,
+                "expected a mapping with a 'papers' list",
+                suggestion="start the file with 'papers:' and list records under it",
+                kind="input",
+            )
+        ]
     refs, problems = [], []
     for i, rec in enumerate(doc.get("papers") or [], 1):
-        if not isinstance(rec, dict) or (rec.get("draft") and not include_drafts):
+        if not isinstance(rec, dict):
+            problems.append(Problem(shown, "each paper must be a mapping", f"paper #{i}"))
             continue
+        if rec.get("draft") and not include_drafts:
+            continue
+        label = f"paper {rec['key']}" if isinstance(rec.get("key"), str) else f"paper #{i}"
         try:
             refs.append(_from_record(rec))
-        except (KeyError, TypeError, ValueError) as exc:
-            problems.append(Problem(str(path), f"cannot read paper: {exc}", f"paper #{i}"))
+        except KeyError as exc:
+            problems.append(Problem(shown, "required field is missing", label, str(exc.args[0])))
+        except (TypeError, ValueError, AttributeError) as exc:
+            problems.append(Problem(shown, f"cannot read paper: {exc}", label))
     return refs, problems
 
 
 def _from_record(rec: dict[str, Any]) -> Reference:
     authors = []
+    if not isinstance(rec["authors"], list):
+        raise TypeError("'authors' must be a list of 'Family, Given' names")
     for name in rec["authors"]:
         family, _, given = str(name).partition(", ")
         authors.append(Author(family, given, corporate=not given))
@@ -94,13 +122,22 @@ def _from_record(rec: dict[str, Any]) -> Reference:
         year=int(rec["year"]),
         year_suffix="",
         title=str(rec["title"]),
-        journal=rec.get("journal"),
+        journal=_text(rec.get("journal")),
         volume=None if rec.get("volume") is None else str(rec["volume"]),
         issue=None if rec.get("issue") is None else str(rec["issue"]),
         first_page=first or None,
         last_page=last or None,
-        article_number=rec.get("article_number"),
-        doi=normalise_doi(rec.get("doi")),
-        url=rec.get("url"),
+        article_number=_text(rec.get("article_number")),
+        doi=normalise_doi(_text(rec.get("doi"))),
+        url=_text(rec.get("url")),
     )
     return replace(ref, raw=format_apa(ref))
+
+
+def _text(value: object) -> str | None:
+    """An optional text field: None stays None, numbers become text, lists and maps are refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (list, dict)):
+        raise TypeError(f"expected text, got a {type(value).__name__}")
+    return str(value)

@@ -80,6 +80,8 @@ class Dataset:
     findings: list[Finding]
     vocabulary: Vocabulary
     library: list[Reference] = field(default_factory=list)  # data/papers.yaml (import-bib)
+    draft_findings: frozenset[str] = frozenset()  # ids left out as drafts (not --include-drafts)
+    draft_sources: frozenset[str] = frozenset()
 
     def papers(self) -> list[tuple[Source, Reference]]:
         """Every reference of every source, in source then key order."""

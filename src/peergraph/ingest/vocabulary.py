@@ -81,8 +81,13 @@ def _load_vocabulary(path: Path) -> Vocabulary:
             concepts[cid] = Concept(id=cid, iri=iri)
         return concepts[cid]
 
-    with path.open("rb") as fh:
-        triples = list(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=_PGV))
+    from peergraph.errors import unreadable_rdf
+
+    try:
+        with path.open("rb") as fh:
+            triples = list(ox.parse(fh, format=ox.RdfFormat.TURTLE, base_iri=_PGV))
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise unreadable_rdf(path, exc) from exc
     for t in triples:
         s = t.subject
         if not isinstance(s, ox.NamedNode) or not s.value.startswith(_PGV):

@@ -69,9 +69,14 @@ def new_graph() -> Graph:
 
 def ontology_graph(directory: Path | None = None) -> Graph:
     """The ontology and its vocabularies, as edited in ``ontology/``."""
+    from peergraph.errors import unreadable_rdf
+
     g = new_graph()
     for path in ontology_files(directory):
-        g.parse(path, format="turtle")
+        try:
+            g.parse(path, format="turtle")
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise unreadable_rdf(path, exc) from exc
     return g
 
 
