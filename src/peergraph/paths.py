@@ -1,9 +1,10 @@
 """Where the ontology, the bundled data and the exports live.
 
-The ontology ships with the package (``peergraph/_ontology`` in a wheel) or is read from the source
-checkout in an editable install. Data and exports default to ``./data`` and ``./exports`` when run
-from a project folder, else to the checkout's own folders, so ``peergraph build`` with no arguments
-builds the bundled evidence.
+The ontology is, in this order: the folder named by ``PEERGRAPH_ONTOLOGY``; ``./ontology`` when the
+working folder has one (a project's own ontology wins over the installed one); the copy shipped
+with the package (``peergraph/_ontology`` in a wheel); the source checkout's ``ontology/``.
+Data defaults to ``./data`` when run from a project folder, else to the checkout's bundled data.
+Exports go beside the data folder only when that is a project folder (see ``default_exports_dir``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,26 @@ CHECKOUT_ROOT = PACKAGE_DIR.parents[1]
 
 def ontology_dir() -> Path:
     """The folder holding ``peergraph.ttl`` and ``vocabulary.ttl``."""
+    return ontology_origin()[0]
+
+
+def ontology_origin() -> tuple[Path, str]:
+    """The ontology folder and why it was chosen (printed in the build summary).
+
+    ``PEERGRAPH_ONTOLOGY`` is used as given, even without ``peergraph.ttl`` in it: a typo there
+    must fail loudly rather than fall back to another ontology.
+    """
     env = os.environ.get("PEERGRAPH_ONTOLOGY")
-    candidates = [Path(env)] if env else []
-    candidates += [PACKAGE_DIR / "_ontology", CHECKOUT_ROOT / "ontology"]
-    for candidate in candidates:
+    if env:
+        return Path(env), "$PEERGRAPH_ONTOLOGY"
+    candidates = [
+        (Path.cwd() / "ontology", "working folder"),
+        (PACKAGE_DIR / "_ontology", "installed package"),
+        (CHECKOUT_ROOT / "ontology", "peergraph checkout"),
+    ]
+    for candidate, why in candidates:
         if (candidate / "peergraph.ttl").is_file():
-            return candidate
+            return candidate, why
     return candidates[-1]
 
 
@@ -35,5 +50,24 @@ def default_data_dir() -> Path:
 
 
 def default_exports_dir(data_dir: Path | None = None) -> Path:
-    """``exports/`` beside the data folder."""
-    return (data_dir or default_data_dir()).resolve().parent / "exports"
+    """``exports/`` beside the data folder, when that folder is a project folder.
+
+    A project folder is the working folder, or one with ``ontology/peergraph.ttl`` or an
+    ``exports/`` folder: ``build --data /tmp/x`` must not create ``/tmp/exports`` by surprise,
+    so elsewhere ``--out`` is required (``UsageError``).
+    """
+    from peergraph.errors import UsageError
+
+    data = (data_dir or default_data_dir()).resolve()
+    project = data.parent
+    if (
+        project == Path.cwd().resolve()
+        or (project / "ontology" / "peergraph.ttl").is_file()
+        or (project / "exports").is_dir()
+        or data == (CHECKOUT_ROOT / "data").resolve()
+    ):
+        return project / "exports"
+    raise UsageError(
+        f"{data} is not in a project folder (no ontology/ or exports/ beside it), so there is "
+        "no default output folder: pass --out FOLDER"
+    )

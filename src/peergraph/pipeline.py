@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from peergraph.paths import default_data_dir, default_exports_dir
+from peergraph.paths import default_data_dir, default_exports_dir, ontology_origin
 
 if TYPE_CHECKING:  # pragma: no cover
     from peergraph.ingest.records import Dataset
@@ -50,6 +50,7 @@ class BuildResult:
 
     data_dir: Path
     out_dir: Path
+    ontology: tuple[Path, str]  # folder and why it was chosen (peergraph.paths.ontology_origin)
     sources: int
     papers: int
     findings: int
@@ -62,8 +63,12 @@ class BuildResult:
 
     def summary(self) -> str:
         """A one-screen summary for the terminal."""
+        onto, why = self.ontology
         lines = [
-            f"peergraph build: {self.data_dir}",
+            "peergraph build",
+            f"  data      {self.data_dir.resolve()}",
+            f"  ontology  {onto.resolve()} ({why})",
+            f"  exports   {self.out_dir.resolve()}",
             f"  sources   {self.sources}",
             f"  papers    {self.papers}",
             f"  findings  {self.findings} ({self.uncited_findings} cite no source)",
@@ -134,6 +139,7 @@ def build(
     return BuildResult(
         data_dir=data,
         out_dir=out,
+        ontology=ontology_origin(),
         sources=len(ds.sources),
         papers=len({ref.doi or ref.key for _, ref in ds.papers()}),
         findings=len(ds.findings),
