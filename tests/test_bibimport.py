@@ -112,7 +112,7 @@ def test_cli_exit_codes(data_copy: Path, tmp_path: Path, capsys: pytest.CaptureF
     assert main(["import-bib", str(BIB), "--data", str(data_copy)]) == 1  # a conflict
     captured = capsys.readouterr()
     assert "Warning: conflicting duplicate repper2012" in captured.err
-    assert "2 papers added, 1 already present, 1 conflicting duplicates, 1 entries skipped" in (
+    assert "2 papers added, 1 already present, 1 conflicting duplicate, 1 entry skipped" in (
         captured.out
     )
     empty = tmp_path / "empty.bib"

@@ -26,14 +26,46 @@ FILES = {
     "sources.yaml": ("sources", ["id", "title", "file", "references_heading", "draft"]),
     "papers.yaml": (
         "papers",
-        ["key", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "url",
-         "article_number", "draft"],
+        [
+            "key",
+            "authors",
+            "year",
+            "title",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "url",
+            "article_number",
+            "draft",
+        ],
     ),  # fmt: skip
     "reference-audit.yaml": (
         "references",
-        ["key", "source", "status", "differs", "note", "resolves_to", "related", "sources",
-         "finding", "verdict", "checked_against", "reported_in", "id", "authors", "title",
-         "journal", "year", "doi", "effects", "match", "label"],
+        [
+            "key",
+            "source",
+            "status",
+            "differs",
+            "note",
+            "resolves_to",
+            "related",
+            "sources",
+            "finding",
+            "verdict",
+            "checked_against",
+            "reported_in",
+            "id",
+            "authors",
+            "title",
+            "journal",
+            "year",
+            "doi",
+            "effects",
+            "match",
+            "label",
+        ],
     ),  # fmt: skip
 }
 AUDIT_LISTS = ["references", "records", "claims", "conclusions"]
@@ -56,8 +88,10 @@ scalars = (
 def values(keys: list[str]) -> st.SearchStrategy:
     return st.recursive(
         scalars,
-        lambda kids: st.lists(kids, max_size=3)
-        | st.dictionaries(st.sampled_from(keys) | st.text(max_size=5), kids, max_size=4),
+        lambda kids: (
+            st.lists(kids, max_size=3)
+            | st.dictionaries(st.sampled_from(keys) | st.text(max_size=5), kids, max_size=4)
+        ),
         max_leaves=12,
     )
 

@@ -74,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        # the reader stopped early (`| head`): the command's files are written by then; silence
+        # the flush at exit, which would otherwise print a second BrokenPipeError
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:  # an environment error no command turned into a PeergraphError
         if args.debug:

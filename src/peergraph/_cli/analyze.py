@@ -64,12 +64,14 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         betweenness_samples=args.betweenness_samples,
     )
-    if not args.quiet:
-        print(report_text(result, top=args.top))
+    # files first: a reader that stops early (`| head -1`) must not cost the files
+    sizes: dict = {}
     if not args.no_files:
         data = args.data.resolve() if args.data else None
         out = args.out or default_exports_dir(data) / "analysis"
         sizes = write_analysis(result, out)
-        if not args.quiet:
+    if not args.quiet:
+        print(report_text(result, top=args.top))
+        if not args.no_files:
             print(f"\nwrote {len(sizes)} files to {out}")
     return 0

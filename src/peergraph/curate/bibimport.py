@@ -21,7 +21,7 @@ from typing import Any
 
 from peergraph.errors import Problem, UsageError
 from peergraph.ingest.papers import DOI_RE, format_apa, normalise_doi, read_papers
-from peergraph.text.references import Author, Reference, citation_key, fold_name
+from peergraph.text.references import Author, Reference, _letters, citation_key, fold_name
 
 __all__ = [
     "BibEntry",
@@ -52,12 +52,22 @@ class ImportResult:
     conflicts: list[str] = field(default_factory=list)  # same DOI, other details: not added
     problems: list[Problem] = field(default_factory=list)  # entries that could not be used
     papers_file: Path | None = None
+    dry_run: bool = False
 
     def summary(self) -> str:
-        return (
-            f"{len(self.added)} papers added, {len(self.duplicates)} already present, "
-            f"{len(self.conflicts)} conflicting duplicates, {len(self.problems)} entries skipped"
+        added = _count(len(self.added), "paper")
+        return ", ".join(
+            [
+                f"would add {added}" if self.dry_run else f"{added} added",
+                f"{len(self.duplicates)} already present",
+                _count(len(self.conflicts), "conflicting duplicate"),
+                _count(len(self.problems), "entry", "entries") + " skipped",
+            ]
         )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # --- BibTeX -------------------------------------------------------------------------------------
@@ -447,7 +457,7 @@ def import_bib(
 
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     refs, problems, _origins = _read_with_origins(path)
-    result = ImportResult(problems=problems, papers_file=data / "papers.yaml")
+    result = ImportResult(problems=problems, papers_file=data / "papers.yaml", dry_run=dry_run)
     existing: dict[str, tuple[str, Reference]] = {}
     keys: set[str] = set()
     known: list[Reference] = []
@@ -488,8 +498,8 @@ def import_bib(
             continue
         seen.add(_fingerprint(ref))
         key, n = ref.key, 1
-        while key in keys:
-            key, n = ref.key + "abcdefghijklmnopqrstuvwxyz"[n], n + 1
+        while key in keys:  # b, c, ..., z, aa, ab, ...: any number of clashes
+            key, n = ref.key + _letters(n), n + 1
         ref = replace(ref, key=key)
         keys.add(key)
         if ref.doi:

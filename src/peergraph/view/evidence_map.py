@@ -50,10 +50,11 @@ class EvidenceMap:
         return self.cells.get((setting, outcome), Cell())
 
 
-def evidence_map(graph: Graph) -> EvidenceMap:
+def evidence_map(graph: Graph, *, setting: str | None = None) -> EvidenceMap:
     """Count findings per (setting, outcome) cell; a finding without a setting counts in the
     "setting not stated" row, and one about a recovery group as a whole in that group's
-    "(overall)" column."""
+    "(overall)" column. ``setting`` (``render --setting``) keeps that row and its findings only,
+    as the graph page does."""
     from peergraph.view.model import RECOVERY_GROUP_ORDER, _local, _Reader, build_view
 
     r = _Reader(graph)
@@ -79,6 +80,8 @@ def evidence_map(graph: Graph) -> EvidenceMap:
             columns.append(Column(_local(o), r.label(o), gid, glabel, chime))
     settings = sorted(graph.subjects(r.RDF.type, r.pg("Setting")), key=lambda s: r.label(s).lower())
     rows = [(_local(s), r.label(s)) for s in settings] + [(NO_SETTING, "setting not stated")]
+    if setting is not None:
+        rows = [row for row in rows if row[0] == setting]
 
     nodes = {n.id: n for n in view.nodes}
     outcome_of: dict[str, list[str]] = {}
@@ -91,7 +94,7 @@ def evidence_map(graph: Graph) -> EvidenceMap:
     cells: dict[tuple[str, str], Cell] = {}
     findings: dict[str, dict[str, Any]] = {}
     for n in view.nodes:
-        if n.cls != "finding":
+        if n.cls != "finding" or (setting is not None and setting not in n.settings):
             continue
         fid = n.id.split(":", 1)[1]
         details = dict((k, v) for k, v in n.details)
@@ -106,6 +109,8 @@ def evidence_map(graph: Graph) -> EvidenceMap:
             "support": n.support or "",
         }
         for s in n.settings or [NO_SETTING]:
+            if setting is not None and s != setting:
+                continue
             for o in outcome_of.get(n.id, []):
                 cell = cells.setdefault((s, o), Cell())
                 cell.findings.append(fid)
@@ -137,11 +142,15 @@ def _header_runs(columns: list[Column], key: str) -> list[tuple[str, int, str]]:
     return runs
 
 
-def evidence_map_html(graph: Graph, *, title: str = "peergraph evidence gap map") -> bytes:
-    """The evidence map page (offline, escaped), as UTF-8 bytes."""
+def evidence_map_html(
+    graph: Graph, *, title: str = "peergraph evidence gap map", setting: str | None = None
+) -> bytes:
+    """The evidence map page (offline, escaped), as UTF-8 bytes; ``setting`` keeps one row."""
     from peergraph.view.page import template_env
 
-    em = evidence_map(graph)
+    em = evidence_map(graph, setting=setting)
+    if setting is not None:
+        title = f"{title} (setting: {setting})"
     max_count = max((len(c.findings) for c in em.cells.values()), default=1)
     table = []
     for sid, slabel in em.rows:

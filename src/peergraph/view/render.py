@@ -223,5 +223,5 @@ def render(
         )
     }
     if evidence_map:
-        contents["evidence-map.html"] = evidence_map_html(graph)
+        contents["evidence-map.html"] = evidence_map_html(graph, setting=setting)
     return write_atomically(Path(out_dir), contents)
