@@ -146,3 +146,34 @@ def test_papers_by_repper_are_only_the_works_repper_wrote(graph):
     assert {str(graph.value(p, FOAF.name)) for p in creators_2023} == {"Repper, J.", "Carter, T."}
     assert not creators_2023 & same
     assert not any((p, OWL.sameAs, None) in graph for p in creators_2023)
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected", "key"),
+    [
+        ("王, 小明, & 李, 华.", [("王", "小明"), ("李", "华")], "wang2020"),
+        ("王小明, & 李华", [("王小明", ""), ("李华", "")], "wangxiaoming2020"),
+        (
+            "Zhang, W., 王小明, & Li, N.",
+            [("Zhang", "W."), ("王小明", ""), ("Li", "N.")],
+            "zhang2020",
+        ),
+        ("田中, 太郎, & 김, 민준.", [("田中", "太郎"), ("김", "민준")], "tianzhong2020"),
+        ("الأحمد, م., & العلي, س.", [("الأحمد", "م."), ("العلي", "س.")], "lhmd2020"),
+        ("Иванов, И. И., & Петров, П.", [("Иванов", "И. И."), ("Петров", "П.")], "ivanov2020"),
+    ],
+)
+def test_author_lists_in_any_script_are_people(authors, expected, key):
+    from peergraph.text.references import parse_reference
+
+    ref = parse_reference(f"{authors} (2020). A title. Journal of X, 1(2), 3–4.")
+    assert [(a.family, a.given) for a in ref.authors] == expected
+    assert not any(a.corporate for a in ref.authors)
+    assert ref.key == key
+
+
+def test_a_lone_name_without_initials_stays_a_corporate_author():
+    from peergraph.text.references import parse_reference
+
+    ref = parse_reference("世界卫生组织. (2018). A title. Journal of X, 1(2), 3–4.")
+    assert [(a.family, a.corporate) for a in ref.authors] == [("世界卫生组织", True)]

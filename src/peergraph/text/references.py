@@ -95,8 +95,8 @@ class ReferenceListError(ReferenceParseError):
 
 # Python's re has no \p{Lu}: build the classes once, as ranges, from the code points below U+2000
 # (Latin, Greek, Cyrillic, ...), which covers the names of a reference list.
-def _char_class(predicate: Callable[[str], bool], limit: int = 0x2000) -> str:
-    points = [c for c in range(limit) if predicate(chr(c))]
+def _char_class(predicate: Callable[[str], bool]) -> str:
+    points = [c for c in range(0x2000) if predicate(chr(c))]
     parts: list[str] = []
     i = 0
     while i < len(points):
@@ -112,11 +112,6 @@ def _char_class(predicate: Callable[[str], bool], limit: int = 0x2000) -> str:
 UPPER = _char_class(str.isupper)  # use inside [...]
 LOWER = _char_class(str.islower)
 # letters of scripts without case (Han, Kana, Hangul, Arabic, Hebrew, ...): no initials by case
-def _caseless_below(limit: int) -> str:
-    return _char_class(lambda c: c.isalpha() and not c.isupper() and not c.islower(), limit)
-
-
-CASELESS = _caseless_below(0x10000)
 
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, dashes, minus
 
@@ -176,10 +171,6 @@ _ELLIPSIS = re.compile(r",?\s*(?:\.\s?){3}|,?\s*\u2026")
 _SPLIT_AUTHORS = re.compile(r"\s*,\s*(?:&\s*|and\s+)?|\s*&\s*|\s+and\s+")
 _INITIALS = re.compile(rf"^(?:[{UPPER}](?:[{LOWER}]\.|\.)?(?:\s*[{_DASHES}]\s*|\s+)?)+$")
 _FAMILY_INITIALS = re.compile(rf"^(.*[{LOWER}].*?)\s+([{UPPER}]{{1,3}})$")
-# an initial in a caseless alphabet ("م." in Arabic); Han, Kana and Hangul (from U+2E80) have none,
-# so "李, 华." is a one-character given name followed by the list's full stop
-_CASELESS_INITIALS = re.compile(rf"^(?:[{_caseless_below(0x2E80)}]\.\s*)+$")
-_CASELESS_NAME = re.compile(rf"^[{CASELESS}][{_DASHES}{CASELESS}\s\u00b7\u30fb]*$")  # "小明"
 _AMPERSAND = re.compile(r"\s&\s|&|\s+and\s+")
 _NAME_SUFFIX = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
 _TAIL = re.compile(
@@ -271,8 +262,32 @@ def parse_reference(raw: str) -> Reference:
     return replace(ref, key=citation_key(ref))
 
 
+def _caseless(c: str) -> bool:
+    """A letter of a script without case (Han, Kana, Hangul, Arabic, Hebrew, ...)."""
+    return c.isalpha() and not c.isupper() and not c.islower()
+
+
+def _is_caseless_name(token: str) -> bool:
+    """A name written in a caseless script, e.g. "小明" (a word, no initials to go by)."""
+    return (
+        bool(token)
+        and _caseless(token[0])
+        and all(_caseless(c) or c.isspace() or c in "\u00b7\u30fb" + _DASHES for c in token)
+    )
+
+
 def _is_initials(token: str) -> bool:
-    return bool(_INITIALS.match(token) or _CASELESS_INITIALS.match(token))
+    """Latin/Greek/Cyrillic initials ("J. B."), or one caseless letter with a full stop ("م.")
+    in alphabets below U+2E80: Han, Kana and Hangul have no initials, so "李, 华." is a
+    one-character given name followed by the list's full stop."""
+    if _INITIALS.match(token):
+        return True
+    letters = token.replace(" ", "").split(".")
+    return (
+        len(letters) > 1
+        and letters[-1] == ""
+        and all(len(x) == 1 and _caseless(x) and ord(x) < 0x2E80 for x in letters[:-1])
+    )
 
 
 def _caseless_pairs(text: str, tokens: list[str]) -> bool:
@@ -299,7 +314,7 @@ def _parse_authors(text: str) -> tuple[tuple[Author, ...], bool]:
         text, truncated = _ELLIPSIS.sub(", ", text), True
     text = text.strip(" ,")
     tokens = [t.strip() for t in _SPLIT_AUTHORS.split(text) if t and t.strip(" .")]
-    caseless = len(tokens) > 1 and any(_CASELESS_NAME.match(t.rstrip(".")) for t in tokens)
+    caseless = len(tokens) > 1 and any(_is_caseless_name(t.rstrip(".")) for t in tokens)
     if not caseless and not any(_is_initials(t) for t in tokens[1:]):
         inverted = [_FAMILY_INITIALS.match(t.rstrip(".")) for t in tokens]
         if tokens and all(inverted):  # Vancouver style "Smith JB, Jones K"
@@ -319,10 +334,10 @@ def _parse_authors(text: str) -> tuple[tuple[Author, ...], bool]:
             if is_suffix and not (i + 1 < len(tokens) and _is_initials(tokens[i + 1])):
                 given, i = f"{given}, {tokens[i]}", i + 1
             authors.append(Author(family, given))
-        elif _CASELESS_NAME.match(family.rstrip(".")):
+        elif _is_caseless_name(family.rstrip(".")):
             family = family.rstrip(".")
             nxt = tokens[i + 1].rstrip(".") if i + 1 < len(tokens) else ""
-            if pairs and _CASELESS_NAME.match(nxt):
+            if pairs and _is_caseless_name(nxt):
                 authors.append(Author(family, nxt))
                 i += 2
             else:  # a whole name, family and given not told apart
