@@ -175,6 +175,7 @@ def test_unreadable_vocabulary_file_names_its_path(data_copy, tmp_path, ontology
         ("papers.yaml", "papers:\n  - just a string\n", "each paper must be a mapping"),
         ("papers.yaml", "papers:\n  - key: a2020\n    authors: Smith\n", "'authors' must be a"),
         ("sources.yaml", "- id: x\n", "expected a mapping with a 'sources' list"),
+        ("sources.yaml", "sources:\n- {file: t, id: [a], title: t}\n", "field 'id': expected text"),
         ("findings.yaml", "findings: {F01: x}\n", "expected a mapping with a 'findings' list"),
         ("reference-audit.yaml", "[1, 2]\n", "expected a mapping with 'references'"),
         ("reference-audit.yaml", "references: 7\n", "'references' must be a list of mappings"),

@@ -110,8 +110,8 @@ def build(
 
     bars = progress or QUIET
     data = Path(data_dir) if data_dir is not None else default_data_dir()
-    out = Path(out_dir) if out_dir is not None else default_exports_dir(data)
     ds = load(data, include_drafts=include_drafts, progress=bars)
+    out = Path(out_dir) if out_dir is not None else default_exports_dir(data)
     if not ds.findings and not allow_empty:
         _refuse_empty(data)
     _check_audit_references(ds)

@@ -137,6 +137,12 @@ def read_sources(
             problems.append(Problem(shown, "required field is missing", label, key))
         if missing:
             continue
+        wrong = [k for k in ("id", "title", "file") if isinstance(rec[k], (list, dict, bool))]
+        for key in wrong:
+            problems.append(Problem(shown, "expected text", label, key, kind="input"))
+        if wrong:
+            continue
+        sid = str(sid)
         if sid in sources:
             problems.append(Problem(shown, f"duplicate source id '{sid}'", label, "id"))
             continue
