@@ -32,8 +32,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
-PG = "https://w3id.org/peergraph/ontology/"
-PGV = "https://w3id.org/peergraph/vocab/"
+from peergraph.iris import PG_NS as PG  # noqa: E402
+from peergraph.iris import PGV_NS as PGV  # noqa: E402
 OA = "http://www.w3.org/ns/oa#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ECO_UNCITED = "http://purl.obolibrary.org/obo/ECO_0000034"

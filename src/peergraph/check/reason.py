@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
     from rdflib.term import Node, URIRef
 
-PG = "https://w3id.org/peergraph/ontology/"
-PGD = "https://w3id.org/peergraph/data/"
+from peergraph.iris import PG_NS as PG  # noqa: E402
+from peergraph.iris import PGD_NS as PGD  # noqa: E402
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # above this many triples, "auto" realises individuals with OWL 2 RL instead of HermiT
 HERMIT_MAX_TRIPLES = 20_000
@@ -439,12 +439,13 @@ def inferred_graph(result: ReasonResult) -> Graph:
     from rdflib import RDF, RDFS, Literal, URIRef
     from rdflib.namespace import PROV
 
+    from peergraph.iris import INFERRED_GRAPH
     from peergraph.mapping.triples import new_graph
 
     g = new_graph()
     for t in result.inferred + result.subclass_axioms:
         g.add(t)
-    doc = URIRef(PGD + "inferred")
+    doc = URIRef(INFERRED_GRAPH)
     g.add((doc, RDF.type, PROV.Entity))
     g.add((doc, RDFS.label, Literal("types inferred by the peergraph reasoner step")))
     for part, name in sorted(result.reasoners.items()):
@@ -466,20 +467,12 @@ def inferred_turtle(result: ReasonResult) -> bytes:
     return serialize(canonical_triples(inferred_graph(result)), "turtle", __version__)
 
 
-_LAST: list[tuple[int, int, ReasonResult]] = []
+def build_reasoning(graph: Graph) -> ReasonResult:
+    """The build's reasoning: SPARQL rules (fast, no Java, same bytes on every machine). The
+    pipeline runs it once and hands the result to ``inferred_exports`` and the ontology docs."""
+    return reason(graph, method="rules")
 
 
-def cached_reason(graph: Graph) -> ReasonResult:
-    """The build's reasoning (SPARQL rules: fast, no Java, same bytes on every machine),
-    computed once per build for the two build hooks that need it."""
-    key = (id(graph), len(graph))
-    if _LAST and _LAST[0][:2] == key:
-        return _LAST[0][2]
-    result = reason(graph, method="rules")
-    _LAST[:] = [(key[0], key[1], result)]
-    return result
-
-
-def inferred_exports(graph: Graph, dataset: object = None) -> dict[str, object]:
-    """Build hook (EXTRA_EXPORTS): ``peergraph-inferred.ttl``."""
-    return {"peergraph-inferred.ttl": lambda: inferred_turtle(cached_reason(graph))}
+def inferred_exports(result: ReasonResult) -> dict[str, object]:
+    """``peergraph-inferred.ttl`` for ``exports/``."""
+    return {"peergraph-inferred.ttl": lambda: inferred_turtle(result)}

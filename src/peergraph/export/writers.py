@@ -249,7 +249,7 @@ def rdf_exports(graph: Graph, ontology: Graph, version: str) -> dict[str, Callab
     }
 
 
-# --- the large-data path: rows (``peergraph.mapping.fastgraph``) straight to files ----------------
+# --- rows (``peergraph.mapping.triples.rows``) streamed straight to files -------------------------
 
 
 def ox_triples(rows: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
@@ -527,7 +527,7 @@ def jsonld_rows(
     """
     import heapq
 
-    from peergraph.mapping.fastgraph import triples_from_rows
+    from peergraph.mapping.triples import rdflib_triples
 
     special = {r[1] for r in onto_rows} | {r[1] for r in rows if r[0] == 1}
     spans: list[tuple[int, int]] = []
@@ -537,7 +537,7 @@ def jsonld_rows(
             if rows[start][1] not in special:
                 spans.append((start, i))
             start = i
-    small = _jsonld_nodes(triples_from_rows(r for r in rows if r[1] in special))
+    small = _jsonld_nodes(rdflib_triples(r for r in rows if r[1] in special))
     writer = _RowJsonld()
     keyed = sorted(((writer.shrink(rows[a][1]), a, b) for a, b in spans))
     ordered = heapq.merge(

@@ -16,8 +16,7 @@ from peergraph.errors import UsageError
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
 
-PG_NS = "https://w3id.org/peergraph/ontology/"
-PGV_NS = "https://w3id.org/peergraph/vocab/"
+from peergraph.iris import PG_NS, PGV_NS  # noqa: E402
 # issue 9 adds pg:supportLevel -> pgv:verified-support | unverified-support | no-support
 SUPPORT_LEVEL = PG_NS + "supportLevel"
 VERIFIED = PGV_NS + "verified-support"
