@@ -29,6 +29,7 @@ from peergraph.ingest.audit import (
     effect_text,
     read_audit,
 )
+from peergraph.iris import PGV_NS as PGV
 from peergraph.iris import finding_iri
 from peergraph.mapping.triples import audit_triples
 
@@ -48,7 +49,6 @@ __all__ = [
     "write_report",
 ]
 
-from peergraph.iris import PGV_NS as PGV  # noqa: E402
 
 
 def support_levels(graph: Any) -> dict[str, str]:
@@ -448,7 +448,6 @@ def run_audit(
     include_drafts: bool = False,
 ) -> AuditReport:
     """Load the data, build the graph and audit it (optionally against Crossref files)."""
-    from rdflib import URIRef
 
     from peergraph.ingest.dataset import load
     from peergraph.iris import PG, concept_iri

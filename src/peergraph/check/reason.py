@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from peergraph.errors import PeergraphError, ValidationFailed
+from peergraph.iris import PG_NS as PG
+from peergraph.iris import PGD_NS as PGD
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
     from rdflib.term import Node, URIRef
 
-from peergraph.iris import PG_NS as PG  # noqa: E402
-from peergraph.iris import PGD_NS as PGD  # noqa: E402
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # above this many triples, "auto" realises individuals with OWL 2 RL instead of HermiT
 HERMIT_MAX_TRIPLES = 20_000

@@ -13,15 +13,16 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
+from peergraph.iris import ONTOLOGY_NS as ONTOLOGY
+from peergraph.iris import PG_NS as PG
+from peergraph.iris import PGV_NS as PGV
+
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
-
-    from peergraph.check.reason import ReasonResult
     from rdflib.term import Node
 
-from peergraph.iris import ONTOLOGY_NS as ONTOLOGY  # noqa: E402
-from peergraph.iris import PG_NS as PG  # noqa: E402
-from peergraph.iris import PGV_NS as PGV  # noqa: E402
+    from peergraph.check.reason import ReasonResult
+
 EXAMPLES = 5
 
 CSS = """
