@@ -99,7 +99,7 @@ def build(
         bar.advance()
     contents: dict = row_exports(everything, onto, __version__)
     if steps != RDF_ONLY:
-        contents.update(_checked_extras(ontology, data_part, ds, steps, seconds))
+        contents.update(_checked_extras(ontology, data_part, everything, ds, steps, seconds))
     del data_part
     files = _write(out, contents, bars)
     return BuildResult(
@@ -116,7 +116,12 @@ def build(
 
 
 def _checked_extras(
-    graph: Graph, data_part: list, ds: Dataset, steps: Steps, seconds: dict[str, float]
+    graph: Graph,
+    data_part: list,
+    everything: list,
+    ds: Dataset,
+    steps: Steps,
+    seconds: dict[str, float],
 ) -> dict[str, object]:
     """Run the checks (raising on violations) and return the files of the other steps.
 
@@ -126,20 +131,28 @@ def _checked_extras(
 
     from peergraph.mapping.triples import rdflib_triples
 
+    if steps.shacl or steps.report:  # both run as SPARQL on a pyoxigraph store of the build
+        import pyoxigraph as ox
+
+        from peergraph.export.writers import ox_triples
+
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
+        if steps.shacl:
+            from peergraph.check.shacl import check_graph
+
+            start = time.perf_counter()
+            check_graph(store, ds)
+            seconds["shacl"] = time.perf_counter() - start
+        if steps.report:
+            from peergraph.check import report
+
+            report.check_graph(store, ds)
+        del store
     add = graph.add
     for triple in rdflib_triples(data_part):
         add(triple)
     extras: dict[str, object] = {}
-    if steps.shacl:
-        from peergraph.check.shacl import check_graph
-
-        start = time.perf_counter()
-        check_graph(graph, ds)
-        seconds["shacl"] = time.perf_counter() - start
-    if steps.report:
-        from peergraph.check import report
-
-        report.check_graph(graph, ds)
     if steps.views:
         from peergraph.view.render import html_exports
 

@@ -55,6 +55,8 @@ def open_store(source: Any = None) -> pyoxigraph.Store:
 
     from peergraph.ingest.records import Dataset
 
+    if isinstance(source, ox.Store):
+        return source
     if source is None or isinstance(source, Dataset):
         return _store_from_dataset(source)
     if hasattr(source, "triples") and hasattr(source, "serialize"):  # an rdflib Graph
