@@ -44,14 +44,19 @@ def builds(synth_data: Path, tmp_path_factory) -> dict[str, object]:
 
 
 def _reference_bytes(data: Path, tmp_path: Path) -> dict[str, bytes]:
-    """The exports as rdflib + pyoxigraph write them from ``build_graph`` (no row streaming)."""
+    """The exports as rdflib's JSON-LD and pyoxigraph's serializers write ``build_graph``'s
+    triples, sorted (no row streaming, none of our own writers)."""
     from peergraph import __version__
-    from peergraph.export.writers import rdf_exports, write_atomically
+    from peergraph.export.writers import serialize, sort_key
     from peergraph.mapping.triples import build_graph, ontology_graph
 
-    out = tmp_path / "reference"
-    write_atomically(out, rdf_exports(build_graph(data), ontology_graph(), __version__))
-    return {name: (out / name).read_bytes() for name in RDF_FILES}
+    everything = sorted(build_graph(data), key=sort_key)
+    onto = sorted(ontology_graph(), key=sort_key)
+    formats = {"peergraph.ttl": "turtle", "peergraph.nt": "nt", "peergraph.jsonld": "jsonld",
+               "peergraph.owl": "rdfxml"}  # fmt: skip
+    out = {name: serialize(everything, fmt, __version__) for name, fmt in formats.items()}
+    out["peergraph-ontology.ttl"] = serialize(onto, "turtle", __version__)
+    return out
 
 
 @pytest.mark.parametrize("name", RDF_FILES)
@@ -194,3 +199,25 @@ def test_ntriples_writer_escapes_like_pyoxigraph() -> None:
         ox.Triple(ox.BlankNode("b1"), p, ox.BlankNode("b2")),
     ]
     assert ours.getvalue() == ox.serialize(theirs, format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_ontology_rows_are_the_ontology_files_as_rdflib_reads_them() -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from peergraph.mapping.triples import ontology_files, ontology_graph
+
+    parsed = Graph()
+    for path in ontology_files():
+        parsed.parse(path, format="turtle")
+    ours = ontology_graph()
+    assert len(ours) == len(parsed) > 2000
+    assert isomorphic(ours, parsed)
+
+
+def test_ontology_blank_node_labels_are_the_same_on_every_run() -> None:
+    from peergraph.mapping.triples import ontology_rows
+
+    first, again = ontology_rows(), ontology_rows()
+    assert first == again
+    assert {r[1] for r in first if r[0] == 1} >= {"b001", "b002"}

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from peergraph.paths import default_data_dir, default_exports_dir
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rdflib import Graph
 
     from peergraph.ingest.records import Dataset
     from peergraph.progress import Reporter
@@ -80,9 +79,9 @@ def build(
     data is valid; then all files are replaced at once. ``progress`` draws progress bars.
     """
     from peergraph import __version__
-    from peergraph.export.writers import canonical_triples, row_exports
+    from peergraph.export.writers import row_exports
     from peergraph.ingest.dataset import load
-    from peergraph.mapping.triples import data_rows, ontology_graph, rows, sorted_rows
+    from peergraph.mapping.triples import data_rows, ontology_rows, sorted_rows
     from peergraph.progress import QUIET
 
     bars = progress or QUIET
@@ -91,15 +90,14 @@ def build(
     ds = load(data, include_drafts=include_drafts, progress=bars)
     seconds: dict[str, float] = {}
     with bars("build", 2) as bar:
-        ontology = ontology_graph()
-        onto = sorted_rows(rows(canonical_triples(ontology)))
+        onto = ontology_rows()
         bar.advance()
         data_part = list(data_rows(ds))
         everything = sorted_rows([*data_part, *onto])
         bar.advance()
     contents: dict = row_exports(everything, onto, __version__)
     if steps != RDF_ONLY:
-        contents.update(_checked_extras(ontology, data_part, everything, ds, steps, seconds))
+        contents.update(_checked_extras(data_part, everything, ds, steps, seconds))
     del data_part
     files = _write(out, contents, bars)
     return BuildResult(
@@ -116,7 +114,6 @@ def build(
 
 
 def _checked_extras(
-    graph: Graph,
     data_part: list,
     everything: list,
     ds: Dataset,
@@ -125,11 +122,12 @@ def _checked_extras(
 ) -> dict[str, object]:
     """Run the checks (raising on violations) and return the files of the other steps.
 
-    ``graph`` is the ontology as parsed; the data rows are added to it (``build_graph``'s graph).
+    The steps that still read an rdflib Graph (views, reasoning, docs) get ``build_graph``'s
+    graph, made from the same rows.
     """
     import time
 
-    from peergraph.mapping.triples import rdflib_triples
+    from peergraph.mapping.triples import ontology_graph, rdflib_triples
 
     if steps.shacl or steps.report:  # both run as SPARQL on a pyoxigraph store of the build
         import pyoxigraph as ox
@@ -149,6 +147,7 @@ def _checked_extras(
 
             report.check_graph(store, ds)
         del store
+    graph = ontology_graph()
     add = graph.add
     for triple in rdflib_triples(data_part):
         add(triple)

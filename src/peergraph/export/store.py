@@ -34,15 +34,15 @@ def _store_from_dataset(source: Any) -> pyoxigraph.Store:
     """Ontology + data straight from the mapping's rows (no rdflib graph of the data)."""
     import pyoxigraph as ox
 
-    from peergraph.export.writers import canonical_triples, ox_triples
+    from peergraph.export.writers import ox_triples
     from peergraph.ingest.dataset import load
     from peergraph.ingest.records import Dataset
-    from peergraph.mapping.triples import data_rows, ontology_graph, rows
+    from peergraph.mapping.triples import data_rows, ontology_rows
 
     ds = source if isinstance(source, Dataset) else load(source)
     store = ox.Store()
-    everything = rows(canonical_triples(ontology_graph()))
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
+    onto = ontology_rows()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(onto))
     store.bulk_extend(
         ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(set(data_rows(ds)))
     )
