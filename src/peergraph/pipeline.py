@@ -122,51 +122,53 @@ def _checked_extras(
 ) -> dict[str, object]:
     """Run the checks (raising on violations) and return the files of the other steps.
 
-    The steps that still read an rdflib Graph (views, reasoning, docs) get ``build_graph``'s
-    graph, made from the same rows.
+    SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store of the
+    build's rows (the reasoning last: it adds its triples to that store). The HTML views and the
+    ontology docs still read an rdflib Graph: ``build_graph``'s graph, made from the same rows.
     """
     import time
 
+    import pyoxigraph as ox
+
+    from peergraph.export.writers import ox_triples
     from peergraph.mapping.triples import ontology_graph, rdflib_triples
 
-    if steps.shacl or steps.report:  # both run as SPARQL on a pyoxigraph store of the build
-        import pyoxigraph as ox
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
+    if steps.shacl:
+        from peergraph.check.shacl import check_graph
 
-        from peergraph.export.writers import ox_triples
+        start = time.perf_counter()
+        check_graph(store, ds)
+        seconds["shacl"] = time.perf_counter() - start
+    if steps.report:
+        from peergraph.check import report
 
-        store = ox.Store()
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
-        if steps.shacl:
-            from peergraph.check.shacl import check_graph
-
-            start = time.perf_counter()
-            check_graph(store, ds)
-            seconds["shacl"] = time.perf_counter() - start
-        if steps.report:
-            from peergraph.check import report
-
-            report.check_graph(store, ds)
-        del store
-    graph = ontology_graph()
-    add = graph.add
-    for triple in rdflib_triples(data_part):
-        add(triple)
+        report.check_graph(store, ds)
     extras: dict[str, object] = {}
-    if steps.views:
-        from peergraph.view.render import html_exports
-
-        extras.update(html_exports(graph, ds))
     reasoning = None
     if steps.reason or steps.docs:
         from peergraph.check.reason import build_reasoning, inferred_exports
 
-        reasoning = build_reasoning(graph)
+        start = time.perf_counter()
+        reasoning = build_reasoning(store)
+        seconds["reason"] = time.perf_counter() - start
         if steps.reason:
             extras.update(inferred_exports(reasoning))
-    if steps.docs:
-        from peergraph.view.docs import docs_exports
+    del store
+    if steps.views or steps.docs:
+        graph = ontology_graph()
+        add = graph.add
+        for triple in rdflib_triples(data_part):
+            add(triple)
+        if steps.views:
+            from peergraph.view.render import html_exports
 
-        extras.update(docs_exports(graph, reasoning))
+            extras.update(html_exports(graph, ds))
+        if steps.docs:
+            from peergraph.view.docs import docs_exports
+
+            extras.update(docs_exports(graph, reasoning))
     return extras
 
 
