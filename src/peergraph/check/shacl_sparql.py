@@ -213,6 +213,8 @@ def compile_shapes(shapes: Graph) -> list[Query]:
 
 
 def _property_queries(shapes: Graph, prop: Node, prologue: str, target: str) -> Iterator[Query]:
+    from rdflib import URIRef
+
     path_node = shapes.value(prop, _sh("path"))
     path = sparql_path(shapes, path_node)
     message = shapes.value(prop, _sh("message"))
@@ -223,7 +225,15 @@ def _property_queries(shapes: Graph, prop: Node, prologue: str, target: str) -> 
         if name in _IGNORED or name == "flags":
             continue
         component = name[0].upper() + name[1:] + "ConstraintComponent"
-        if name in ("minCount", "maxCount"):
+        focus = f"{{ SELECT DISTINCT ?this WHERE {{ {target} }} }}"
+        if name == "minCount" and int(param) == 1 and isinstance(path_node, URIRef):
+            # no aggregate: about 3x faster (oxigraph evaluates a complex path inside NOT EXISTS
+            # from scratch, so only for a plain property)
+            sparql = (
+                f"{prologue}\nSELECT ?this WHERE {{ {focus} "
+                f"FILTER NOT EXISTS {{ ?this {path} ?value }} }}"
+            )
+        elif name in ("minCount", "maxCount"):
             op = "<" if name == "minCount" else ">"
             sparql = (
                 f"{prologue}\nSELECT ?this WHERE {{ {{ SELECT DISTINCT ?this WHERE "
