@@ -1,9 +1,11 @@
 """Stage 4: write the graph in standard formats, byte-for-byte deterministic and atomically.
 
-Determinism: blank nodes (only in OWL axioms of the ontology) get canonical labels
-(``rdflib.compare``), renumbered in sorted order; triples are sorted (subject, ``rdf:type`` first,
-predicate, object) and written by pyoxigraph's streaming serializers, which keep the given order.
-JSON-LD is compacted with a fixed context and its node objects and arrays are sorted.
+Determinism: the build's rows come from ``peergraph.mapping.triples``, where the ontology's blank
+nodes (only in OWL axioms) are labelled in document order; rows are sorted (subject, ``rdf:type``
+first, predicate, object) and written by pyoxigraph's streaming serializers, which keep the given
+order, or by our N-Triples and JSON-LD writers. ``canonical_triples`` (rdflib's canonical labels)
+is for other graphs, such as the reasoner's output. JSON-LD is compacted with a fixed context and
+its node objects and arrays are sorted.
 
 Atomicity: every file is written to a temporary file in the output folder first; only when all of
 them are complete are they renamed into place, so a failed build leaves earlier exports untouched.
