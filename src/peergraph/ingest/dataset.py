@@ -193,8 +193,9 @@ def read_sources(
 
 # A build holds the findings, their rows and (for the HTML views and ontology docs) an rdflib graph
 # in memory: measured about 0.2 GiB per MiB of findings YAML (668 MiB peak for 5,000 synthetic
-# findings, 2.4 MiB). Above this many MiB the build stops before reading anything, so peak memory
-# stays under about 2 GiB; PEERGRAPH_MAX_FINDINGS_MB raises the limit on a machine with more.
+# findings, 2.4 MiB; 1.66 GiB for 16,000, 7.8 MiB). Above this many MiB the build stops before
+# reading anything, so peak memory stays under about 1.7 GiB; PEERGRAPH_MAX_FINDINGS_MB raises the
+# limit on a machine with more.
 MAX_FINDINGS_MB = 8.0
 
 
