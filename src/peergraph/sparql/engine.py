@@ -33,37 +33,16 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from peergraph.errors import PeergraphError, UsageError
+from peergraph.iris import PREFIXES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
 
-PGV = "https://w3id.org/peergraph/vocab/"
-PGD = "https://w3id.org/peergraph/data/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-# prefixes a --param value may use (``pgv:hope``); also the defaults for inline queries
-PREFIXES = {
-    "pg": "https://w3id.org/peergraph/ontology/",
-    "pgv": PGV,
-    "pgd": PGD,
-    "finding": PGD + "finding/",
-    "source": PGD + "source/",
-    "person": PGD + "person/",
-    "journal": PGD + "journal/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": XSD,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "cito": "http://purl.org/spar/cito/",
-    "fabio": "http://purl.org/spar/fabio/",
-    "prism": "http://prismstandard.org/namespaces/basic/2.0/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "obo": "http://purl.obolibrary.org/obo/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "time": "http://www.w3.org/2006/time#",
-}
+# Inline queries know the prefixes the exports are written with (``pg:``, ``pgv:``, ``pgd:`` ...),
+# so a query can be pasted from the Turtle output; a PREFIX in the query still takes precedence.
+PGV = PREFIXES["pgv"]
+PGD = PREFIXES["pgd"]
+XSD = PREFIXES["xsd"]
 PARAM_KINDS = ("vocab", "finding", "string", "integer", "iri")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUERY_START = re.compile(
@@ -177,6 +156,33 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(list(item))
 
 
+_STRINGS_AND_IRIS = re.compile(
+    r"""\#[^\n]*|"{3}.*?"{3}|'{3}.*?'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>""",
+    re.DOTALL,
+)
+_PREFIXED = re.compile(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?!/)")
+
+
+def _unknown_prefixes(text: str) -> list[str]:
+    """Prefixes the query uses but neither declares nor finds among the default ones."""
+    bare = _STRINGS_AND_IRIS.sub(lambda m: " " * len(m.group()), text)
+    declared = {
+        m[1] or "" for m in re.finditer(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", bare, re.IGNORECASE)
+    }
+    used = [m[1] or "" for m in _PREFIXED.finditer(bare)]
+    return list(dict.fromkeys(p for p in used if p not in declared and p not in PREFIXES))
+
+
+def _one_line(message: str) -> str:
+    """oxigraph's message without its character-class dump (Unicode ranges), on one line."""
+    message = " ".join(message.split())
+    message = re.sub(r"\[[^\[\]]*(?:\.\.=|\\u\{)[^\[\]]*\]", "a name character", message)
+    message = re.sub(r"\[('[^']*'(?: \| '[^']*')*)\]", r"\1", message)
+    parts = [p.strip() for p in message.split(",")]
+    message = ", ".join(dict.fromkeys(parts))
+    return message if len(message) <= 120 else message[:117].rstrip(" ,") + "..."
+
+
 def _syntax_error(text: str, exc: Any) -> QueryError:
     """A one-line syntax error with line and column (oxigraph's if it can tell, else rdflib's)."""
     where = f"line {getattr(exc, 'lineno', '?')}, column {getattr(exc, 'col', '?')}"
@@ -186,7 +192,7 @@ def _syntax_error(text: str, exc: Any) -> QueryError:
         import pyoxigraph as ox
 
         try:
-            ox.Store().query(text)
+            ox.Store().query(text, prefixes=PREFIXES)
         except SyntaxError as ox_exc:
             found = re.match(r"error at (\d+):(\d+): (.*)", str(ox_exc), re.DOTALL)
             if found:
@@ -194,6 +200,15 @@ def _syntax_error(text: str, exc: Any) -> QueryError:
                 message = found[3].strip()
         except Exception:  # noqa: BLE001 - only used to improve the message
             pass
+    unknown = _unknown_prefixes(text)
+    if "Prefix not found" in message and unknown:
+        known = ", ".join(p + ":" for p in PREFIXES)
+        message = (
+            f"unknown prefix '{unknown[0]}:' (declare it with PREFIX {unknown[0]}: <...>; "
+            f"known without PREFIX: {known})"
+        )
+    else:
+        message = _one_line(message)
     return QueryError(f"SPARQL syntax error at {where}: {message}")
 
 
@@ -627,8 +642,12 @@ def run_on_store(
     *,
     limit: int | None = None,
     cancelled: Any = None,
+    **dataset: Any,
 ) -> QueryResult:
-    """Execute an already checked query on a pyoxigraph store, keeping at most ``limit`` rows."""
+    """Execute an already checked query on a pyoxigraph store, keeping at most ``limit`` rows.
+
+    ``dataset``: pyoxigraph's ``default_graph`` / ``named_graphs`` (the protocol's dataset).
+    """
     import pyoxigraph as ox
 
     # pyoxigraph result iterators must be dropped on the thread that made them, so no frame
@@ -636,9 +655,9 @@ def run_on_store(
     result: Any = None
     solution: Any = None
     try:
-        result = store.query(text, prefixes=None)
+        result = store.query(text, prefixes=PREFIXES, **dataset)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise _syntax_error(text, exc) from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
     try:
