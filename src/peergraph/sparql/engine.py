@@ -764,4 +764,49 @@ def query(
     from peergraph.export.store import open_store
 
     store = source if isinstance(source, ox.Store) else open_store(source)
+    if params:
+        _, named = resolve(name_or_sparql)
+        check_param_terms(store, params, named.params if named else ())
     return run_on_store(store, text, limit=limit)
+
+
+_PARAM_NAMESPACES = {"vocab": PGV, "finding": PGD + "finding/"}
+
+
+def check_param_terms(
+    store: pyoxigraph.Store, params: Mapping[str, Any], declared: tuple[Param, ...]
+) -> None:
+    """Refuse a ``vocab`` or ``finding`` parameter naming a term the graph does not have.
+
+    An unknown id (``outcome=hopee``) would otherwise match nothing and print 0 rows, which
+    reads as "no evidence" rather than "typo". Raises UsageError with the closest ids.
+    """
+    import pyoxigraph as ox
+
+    kinds = {p.name: p.kind for p in declared}
+    known: dict[str, list[str]] = {}
+    for name, value in params.items():
+        kind = kinds.get(name)
+        namespace = _PARAM_NAMESPACES.get(kind or "")
+        if namespace is None:
+            continue
+        term = _term(value, kind)
+        if not isinstance(term, ox.NamedNode) or not term.value.startswith(namespace):
+            continue
+        if namespace not in known:
+            text = (resources.files("peergraph.sparql") / "param-terms.rq").read_text("utf-8")
+            iris = (row["term"].value for row in store.query(text))
+            known[namespace] = sorted(
+                iri[len(namespace) :] for iri in iris if iri.startswith(namespace)
+            )
+        local = term.value[len(namespace) :]
+        if local in known[namespace]:
+            continue
+        close = difflib.get_close_matches(local, known[namespace], n=3)
+        hint = (
+            "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+            if close
+            else f"no close match among the graph's {len(known[namespace])} ids"
+        )
+        what = "vocabulary id" if kind == "vocab" else "finding id"
+        raise UsageError(f"--param {name}={value}: unknown {what} '{local}' ({hint})")
