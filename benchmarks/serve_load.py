@@ -90,6 +90,7 @@ def good_answer(query: str, outcome: Outcome, expected: dict[str, object]) -> bo
 class LoadReport:
     good: list[Outcome] = field(default_factory=list)
     good_wrong: int = 0
+    good_wrong_kinds: Counter = field(default_factory=Counter)  # (status, first line) -> count
     bad: Counter = field(default_factory=Counter)  # (kind, status) -> count
     resets: int = 0  # transport errors: reset, refused, closed without a response
     transport_errors: Counter = field(default_factory=Counter)
@@ -100,6 +101,7 @@ class LoadReport:
         return {
             "good queries": len(self.good),
             "good queries without their correct answer": self.good_wrong,
+            "what the good queries without their answer got": dict(self.good_wrong_kinds),
             "connection resets / transport errors": self.resets,
             "transport errors by kind": dict(self.transport_errors),
             "bad queries by (kind, status)": {f"{k} {s}": n for (k, s), n in self.bad.items()},
@@ -142,6 +144,8 @@ def mixed_load(url: str, *, clients: int, queries: int, bad_clients: int, bad_qu
                 report.good.append(outcome)
                 if not good_answer(query, outcome, expected):
                     report.good_wrong += 1
+                    first = outcome.body.decode("utf-8", "replace").split("\n")[0][:100]
+                    report.good_wrong_kinds[(outcome.status, first)] += 1
 
     def bad_client(index: int) -> None:
         start.wait()

@@ -8,18 +8,21 @@ time is up the process is killed and a fresh one takes its place. Capacity alway
 
 Scheduling, in one place:
 
-- ``size`` queries run at once, in as many processes plus a loaded spare, each with its own
+- ``size`` queries run at once, in as many processes plus two loaded spares, each with its own
   copy of the store (an in-memory store is sent to each one as N-Quads at start; a persistent
   ``--store`` folder is opened read-only by each).
 - A request waits for a free process; its time-out counts from its arrival, so every client has
   an answer or a 503 within ``timeout`` seconds.
-- When all processes are busy and requests are waiting, the query that has run longest yields
-  once it has run ``preempt_after`` seconds: its process is killed, its client gets 503 with
-  ``Retry-After``, and the freed place goes to a waiting request. A fast query therefore waits
-  about ``preempt_after`` seconds plus a process start, however many slow queries arrive.
-- A query that has run ``preempt_after`` seconds is moved to the lowest CPU priority (``nice``),
-  so fast queries and replacement processes are not slowed by it; its process is replaced once
-  it finishes (an unprivileged process cannot raise its priority again).
+- A query is *heavy* once it has run ``preempt_after`` seconds and used 0.05 s of CPU
+  time (read from ``/proc``; elsewhere wall time stands in). Counting CPU time keeps a cheap
+  query that merely waited for a CPU on a busy machine from being taken for a heavy one.
+- When all processes are busy and requests are waiting, the heavy query that has used the most
+  CPU yields: its process is killed, its client gets 503 with ``Retry-After``, and the freed place
+  (a spare) goes to a waiting request. A fast query therefore waits about ``preempt_after``
+  seconds, however many slow queries arrive.
+- A heavy query is moved to the lowest CPU priority (``nice``), so fast queries and replacement
+  processes are not slowed by it; its process is replaced once it finishes (an unprivileged
+  process cannot raise its priority again).
 - At most ``max_waiting`` requests wait; beyond that the answer is 503 at once.
 
 Processes come from a fork server (``multiprocessing`` "forkserver" start method) that has
@@ -45,7 +48,8 @@ from peergraph.sparql.protocol import Reply, Request, answer, text_reply
 
 START_TIMEOUT = 120.0  # seconds a new process may take to load the store
 _PRELOAD = ["peergraph.sparql._preload"]
-SPARES = 1  # processes kept loaded beyond ``size``, so a stopped query's place is filled at once
+HEAVY_CPU = 0.05  # CPU seconds a query must have used to count as heavy (ours use ~0.01-0.03)
+SPARES = 2  # processes kept loaded beyond ``size``, so a stopped query's place is filled at once
 
 
 @dataclass(frozen=True)
@@ -103,13 +107,30 @@ def _worker_main(conn: Connection, source: StoreSource, max_rows: int, allow_rem
         conn.send(reply)
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux ``/proc``), or None where unavailable."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+try:
+    _TICKS = os.sysconf("SC_CLK_TCK")
+except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
+    _TICKS = 100
+
+
 class _Worker:
-    __slots__ = ("conn", "niced", "process", "retired", "since")
+    __slots__ = ("conn", "cpu", "niced", "process", "retired", "since")
 
     def __init__(self, process: Any, conn: Connection):
         self.process = process
         self.conn = conn
         self.since = 0.0  # when its current query was handed over
+        self.cpu: float | None = None  # its CPU time then
         self.retired = ""  # why it was killed ("" while alive)
         self.niced = False  # demoted to the lowest CPU priority during a long query
 
@@ -147,7 +168,7 @@ class WorkerPool:
         self._idle: deque[_Worker] = deque()
         self._busy: set[_Worker] = set()
         self._starting = 0
-        self._waiting = 0
+        self._queue: deque[object] = deque()  # tickets of waiting requests, oldest first
         self._closed = False
         self._failure: str | None = None
         self.replaced = 0  # processes killed and replaced so far (time-outs and preemptions)
@@ -225,6 +246,15 @@ class WorkerPool:
         worker.process.join(timeout=5)
         worker.conn.close()
 
+    def _heaviness(self, worker: _Worker, now: float) -> float | None:
+        """CPU seconds the worker's current query has used, if it counts as heavy, else None."""
+        ran = now - worker.since
+        if ran < self.preempt_after:
+            return None
+        cpu = _cpu_seconds(worker.process.pid)
+        used = ran if cpu is None or worker.cpu is None else cpu - worker.cpu
+        return used if used >= HEAVY_CPU else None
+
     def _demote_long_queries(self) -> None:
         while True:
             time.sleep(min(0.1, self.preempt_after / 2))
@@ -232,8 +262,10 @@ class WorkerPool:
                 if self._closed:
                     return
                 now = time.monotonic()
-                due = [w for w in self._busy
-                       if not w.niced and now - w.since >= self.preempt_after]  # fmt: skip
+                due = [
+                    w for w in self._busy
+                    if not w.niced and self._heaviness(w, now) is not None
+                ]  # fmt: skip
                 for worker in due:
                     worker.niced = True
                     try:
@@ -243,25 +275,30 @@ class WorkerPool:
 
     # --- scheduling --------------------------------------------------------------------------
     def _preempt(self, now: float) -> float:
-        """Kill the longest-running query if it is due; returns seconds until one may be due."""
-        if len(self._busy) < self.size or not self._waiting:
+        """Kill the heaviest query if one is due; returns seconds until one may be due."""
+        if len(self._busy) < self.size or not self._queue:
             return self.preempt_after
-        oldest = min(self._busy, key=lambda w: w.since)
-        ran = now - oldest.since
-        if ran < self.preempt_after:
-            return self.preempt_after - ran
-        self._retire(oldest, f"preempted after {ran:.1f} s")
+        heavy = [(used, w) for w in self._busy if (used := self._heaviness(w, now)) is not None]
+        if not heavy:
+            oldest = min(w.since for w in self._busy)
+            return max(self.preempt_after - (now - oldest), 0.05)
+        used, victim = max(heavy, key=lambda pair: pair[0])
+        self._retire(victim, f"preempted after {now - victim.since:.1f} s ({used:.1f} s CPU)")
         return 0.0
 
     def _acquire(self, deadline: float) -> _Worker:
+        """A free worker for this request; requests are served first come, first served."""
         with self._cond:
             if self._closed:
                 raise PoolBusy("the endpoint is shutting down")
-            if self._waiting >= self.max_waiting:
+            if len(self._queue) >= self.max_waiting:
                 raise PoolBusy(f"the endpoint is full ({self.max_waiting} queries waiting)")
-            self._waiting += 1
+            ticket = object()
+            self._queue.append(ticket)
             try:
-                while not self._idle or len(self._busy) >= self.size:
+                while (
+                    not self._idle or len(self._busy) >= self.size or self._queue[0] is not ticket
+                ):
                     if self._closed:
                         raise PoolBusy("the endpoint is shutting down")
                     now = time.monotonic()
@@ -274,8 +311,10 @@ class WorkerPool:
                     self._cond.wait(min(deadline - now, max(due, 0.01)))
                 worker = self._idle.popleft()
             finally:
-                self._waiting -= 1
+                self._queue.remove(ticket)
+                self._cond.notify_all()  # the next in line may go
             worker.since = time.monotonic()
+            worker.cpu = _cpu_seconds(worker.process.pid)
             self._busy.add(worker)
             return worker
 
@@ -346,7 +385,7 @@ class WorkerPool:
         """Counts for tests and the benchmark: idle, busy, starting, waiting, replaced."""
         with self._cond:
             return {"idle": len(self._idle), "busy": len(self._busy),
-                    "starting": self._starting, "waiting": self._waiting,
+                    "starting": self._starting, "waiting": len(self._queue),
                     "replaced": self.replaced}  # fmt: skip
 
 
