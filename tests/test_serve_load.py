@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,7 @@ def test_crowd_with_slow_and_malformed_queries_loses_no_good_query(server):
 def test_ask_is_answered_while_nine_slow_queries_hold_every_worker(server):
     srv, url = server
     pool = srv.endpoint.pool
+    _wait_until_settled(pool)
     before = pool.stats()["replaced"]
     original = [w.process.pid for w in list(pool._idle)]
     assert len(original) == pool.size + SPARES  # eight workers and the spares
@@ -92,9 +94,64 @@ def test_ask_is_answered_while_nine_slow_queries_hold_every_worker(server):
     assert [o.status for o in again] == [200] * 9
 
 
+def _wait_until_settled(pool, limit: float = 120.0) -> None:
+    """Wait (bounded) until no query runs and every replacement process has started."""
+    give_up = time.monotonic() + limit
+    while time.monotonic() < give_up:
+        stats = pool.stats()
+        if stats["busy"] == stats["starting"] == stats["waiting"] == 0:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the pool did not settle: {pool.stats()}")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     return True
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_stopped_server_leaves_no_worker_running_a_slow_query(how):
+    import signal
+
+    proc, url = load.start_server("--workers", "2", "--timeout", "60")
+    try:
+        sender = threading.Thread(target=load.request, args=(url, load.SLOW), daemon=True)
+        sender.start()
+        forkservers = _children(proc.pid)
+        workers = set().union(*(_children(p) for p in forkservers))
+        assert len(workers) >= 2  # two workers and the spares, one of them busy
+        proc.send_signal(getattr(signal, how))
+        proc.wait(timeout=30)
+        give_up = time.monotonic() + 30
+        while time.monotonic() < give_up and any(_alive(p) for p in workers | forkservers):
+            time.sleep(0.1)
+        # a zombie is gone for good, but reaped by init; only live processes count
+        still = [p for p in workers | forkservers if _alive(p) and not _zombie(p)]
+        assert still == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
