@@ -172,6 +172,8 @@ class WorkerPool:
         self._closed = False
         self._failure: str | None = None
         self.replaced = 0  # processes killed and replaced so far (time-outs and preemptions)
+        self.start_failures = 0  # replacements that failed to start (and were tried again)
+        self._ready = False
         for _ in range(size + SPARES):
             self._spawn()
         threading.Thread(target=self._demote_long_queries, name="sparql-nice", daemon=True).start()
@@ -182,6 +184,7 @@ class WorkerPool:
         if failure is not None:
             self.close()
             raise PeergraphError(f"cannot start the query workers: {failure}")
+        self._ready = True
 
     # --- processes ---------------------------------------------------------------------------
     def _spawn(self) -> None:
@@ -189,7 +192,9 @@ class WorkerPool:
         self._starting += 1
         threading.Thread(target=self._start_one, name="sparql-worker-start", daemon=True).start()
 
-    def _start_one(self) -> None:
+    def _start_one(self, delay: float = 0.0) -> None:
+        if delay:
+            time.sleep(delay)
         worker: _Worker | None = None
         failure = None
         try:
@@ -220,6 +225,16 @@ class WorkerPool:
                 if worker is not None:
                     worker.retired = "start failed" if failure else "closed"
                     self._kill(worker)
+                if failure is not None and self._ready and not self._closed:
+                    # a replacement failed (e.g. memory was short): try again, so the pool
+                    # does not shrink for good; the first start's failures stop the server
+                    self.start_failures += 1
+                    self._starting += 1
+                    retry = min(10.0, 0.5 * self.start_failures)
+                    threading.Thread(
+                        target=self._start_one, args=(retry,), name="sparql-worker-start",
+                        daemon=True,
+                    ).start()  # fmt: skip
             self._cond.notify_all()
 
     @staticmethod
