@@ -113,8 +113,14 @@ class LoadReport:
 
 def expected_answers(url: str) -> dict[str, object]:
     """The good queries' answers, asked once on an idle server (then checked on every reply)."""
-    papers = json.loads(request(url, PAPERS).body)
-    findings = json.loads(request(url, FINDINGS).body)
+    answers = {query: request(url, query) for query in (PAPERS, FINDINGS)}
+    for query, outcome in answers.items():
+        if outcome.status != 200:
+            raise SystemExit(
+                f"the idle server answered {outcome.status} to {query!r}: {outcome.body!r}"
+            )
+    papers = json.loads(answers[PAPERS].body)
+    findings = json.loads(answers[FINDINGS].body)
     return {
         PAPERS: [b["key"]["value"] for b in papers["results"]["bindings"]],
         FINDINGS: findings["results"]["bindings"][0]["n"]["value"],
