@@ -33,16 +33,17 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from peergraph.errors import PeergraphError, UsageError
-from peergraph.iris import PREFIXES
+from peergraph.iris import PGD_NS, PGV_NS, XSD_NS
+from peergraph.iris import PREFIXES as _PREFIXES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
 
 # Inline queries know the prefixes the exports are written with (``pg:``, ``pgv:``, ``pgd:`` ...),
-# so a query can be pasted from the Turtle output; a PREFIX in the query still takes precedence.
-PGV = PREFIXES["pgv"]
-PGD = PREFIXES["pgd"]
-XSD = PREFIXES["xsd"]
+# so a query can be pasted from the Turtle output (a PREFIX in the query still takes precedence);
+# a --param value may use them too (``pgv:hope``).
+PREFIXES = dict(_PREFIXES)
+PGV, PGD, XSD = PGV_NS, PGD_NS, XSD_NS
 PARAM_KINDS = ("vocab", "finding", "string", "integer", "iri")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUERY_START = re.compile(
