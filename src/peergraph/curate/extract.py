@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from peergraph.curate.documents import Document, is_wrapped, load_document
 from peergraph.curate.tagging import FIELDS, Tagging, tag_sentence
 from peergraph.errors import Problem, UsageError
 from peergraph.ingest.vocabulary import Vocabulary, load_vocabulary
@@ -31,6 +33,13 @@ from peergraph.text.references import (
     parse_reference_lines,
 )
 from peergraph.text.sentences import Span, split_sentences
+from peergraph.text.styles import (
+    STYLES,
+    ParsedList,
+    find_style_citations,
+    parse_reference_list,
+    resolve_style_citations,
+)
 
 __all__ = [
     "DraftFinding",
@@ -65,6 +74,7 @@ class DraftFinding:
     unresolved: tuple[Citation, ...] = ()
     repeated: bool = False  # the sentence occurs more than once: the record needs start:
     blocked: str | None = None
+    claim: bool = True  # the sentence reads as an empirical claim (see tagging.claim_cues)
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,10 @@ class Extraction:
     unresolved: list[Citation]
     citations_resolved: int
     conflicts: list[PaperConflict] = field(default_factory=list)
+    style: str | None = None  # reference style id (peergraph.text.styles.STYLES)
+    format: str = "text"  # of the document read: text, jats or pdf
+    labels: dict[str, str] = field(default_factory=dict)  # key -> printed number (numbered)
+    citations: list[tuple[Citation, Reference]] = field(default_factory=list)  # resolved, all
 
     def summary(self) -> str:
         ready = sum(1 for f in self.findings if not f.blocked)
@@ -114,6 +128,8 @@ class Extraction:
                 if self.reference_errors
                 else ""
             ),
+            f"reference style: {STYLES.get(self.style or '', 'none found')}"
+            + (f" ({self.format})" if self.format != "text" else ""),
             f"citations: {self.citations_resolved} resolved, {len(self.unresolved)} unresolved",
             f"draft findings: {ready} ready to review, {len(self.findings) - ready} commented out",
         ]
@@ -200,26 +216,66 @@ def extract_text(
     title: str,
     heading: str = "References",
     vocab: Vocabulary | None = None,
+    document: Document | None = None,
 ) -> Extraction:
-    """Draft references and findings from ``text`` (the verbatim document)."""
+    """Draft references and findings from ``text`` (the verbatim document).
+
+    A reference list that parses line by line as APA (the curated sources' form) is read as
+    before; any other list is read by :mod:`peergraph.text.styles`, which detects its style.
+    ``document`` carries what a JATS or PDF reader already knows (references, citations).
+    """
     vocab = vocab or load_vocabulary()
+    document = document or Document(text, "text", is_wrapped(text))
     try:
         body_end, _ = find_reference_section(text, heading)  # its heading line is skipped below
         found_heading: str | None = heading
     except ReferenceParseError:
         body_end, found_heading = len(text), None
     refs, errors = parse_reference_lines(text, heading) if found_heading else ([], [])
+    parsed: ParsedList | None = document.parsed
+    if parsed is None and found_heading and (errors or not refs):
+        try:
+            parsed = parse_reference_list(text, heading)
+        except ReferenceParseError:
+            parsed = None
+    style = "apa" if refs and not errors else None
+    labels: dict[str, str] = {}
+    by_sentence: dict[int, tuple[list, list]] | None = None
+    all_pairs: list[tuple[Citation, Reference]] = []
+    if parsed is not None:
+        refs, errors, style, labels = parsed.references, parsed.errors, parsed.style, parsed.labels
+        found_heading = found_heading or "References"
+        body_end = min(body_end, parsed.start)
+        citations = document.citations
+        if citations is None:
+            citations = find_style_citations(text, parsed, body_end)
+        pairs, missing = resolve_style_citations(citations, parsed)
+        all_pairs = pairs
+        by_sentence = {}
+        spans = split_sentences(text, wrapped=document.wrapped)
+        starts = [sp.start for sp in spans]
+        for kind, items in (("r", pairs), ("u", missing)):
+            for item in items:
+                c = item[0] if kind == "r" else item
+                i = bisect_right(starts, c.start) - 1
+                slot = by_sentence.setdefault(i, ([], []))
+                slot[0 if kind == "r" else 1].append(item)
     findings: list[DraftFinding] = []
     unresolved_all: list[Citation] = []
     resolved_count = 0
     n = 0
     previous = None
-    for span in split_sentences(text):
+    for i, span in enumerate(split_sentences(text, wrapped=document.wrapped)):
         if span.start >= body_end or _is_heading(span):
             continue
-        resolved, unresolved = resolve_all(span.text, refs)
+        if by_sentence is None:
+            resolved, unresolved = resolve_all(span.text, refs)
+            all_pairs += [(_shift(c, span.start), r) for c, r in resolved]
+            unresolved_all += [_shift(c, span.start) for c in unresolved]
+        else:
+            resolved, unresolved = by_sentence.get(i, ([], []))
+            unresolved_all += unresolved
         resolved_count += len(resolved)
-        unresolved_all += [_shift(c, span.start) for c in unresolved]
         tagging = previous = tag_sentence(span.text, vocab, previous)
         if not (tagging.tags or tagging.cues or resolved or unresolved):
             continue  # nothing to say about it
@@ -236,12 +292,15 @@ def extract_text(
         findings=findings,
         unresolved=unresolved_all,
         citations_resolved=resolved_count,
+        style=style,
+        format=document.format,
+        labels=labels,
+        citations=all_pairs,
     )
 
 
 def _shift(c: Citation, offset: int) -> Citation:
-    return Citation(c.raw, c.start + offset, c.end + offset, c.families, c.et_al, c.year,
-                    c.year_suffix)  # fmt: skip
+    return replace(c, start=c.start + offset, end=c.end + offset)
 
 
 def _drafts(
@@ -447,7 +506,8 @@ def extract_document(
     """Read ``path`` and draft its data; DOIs are checked against ``data_dir``'s sources."""
     from peergraph.paths import default_data_dir
 
-    text = read_document(path)
+    document = load_document(path, read_document)
+    text = document.text
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     existing, by_hash = _existing_sources(data)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -466,9 +526,32 @@ def extract_document(
         while f"{sid}-{n}" in existing:
             n += 1
         sid = f"{sid}-{n}"
-    ex = extract_text(text, source_id=sid, title=title, heading=heading, vocab=vocab)
+    ex = extract_text(
+        text, source_id=sid, title=title, heading=heading, vocab=vocab, document=document
+    )
     ex.conflicts = doi_conflicts(ex.references, existing)
+    check_extraction(ex, path)
     return ex
+
+
+def check_extraction(ex: Extraction, path: str | Path) -> None:
+    """Refuse a document whose references or citations cannot be read well enough to draft.
+
+    A reference heading with no parsable entry, or a body whose citations mostly resolve to
+    nothing, means the style was not understood: drafts would carry wrong or no ``cites``.
+    """
+    if ex.heading is not None and not ex.references:
+        raise UsageError(
+            f"{path}: the reference list after '{ex.heading}' was not recognised (no entry "
+            "parsed); supported styles: " + "; ".join(STYLES.values())
+        )
+    found = ex.citations_resolved + len(ex.unresolved)
+    if found >= 5 and len(ex.unresolved) > found / 2:
+        raise UsageError(
+            f"{path}: {len(ex.unresolved)} of {found} in-text citations match no reference "
+            f"(reference style read as {STYLES.get(ex.style or '', 'unknown')}); check that the "
+            "reference list is complete and in one of the supported styles"
+        )
 
 
 def write_drafts(
@@ -494,6 +577,8 @@ def write_drafts(
     index = len(list((data / "sources").glob("*"))) if (data / "sources").is_dir() else 0
     digest = hashlib.sha256(ex.text.encode("utf-8")).hexdigest()[:16]
     suffix = Path(path).suffix.lower() if Path(path).suffix.lower() in (".md", ".txt") else ".txt"
+    if ex.format != "text":
+        suffix = ".txt"  # the text read from the JATS or PDF, which the offsets point into
     source_file = data / "sources" / f"{index:03d}_{digest}{suffix}"
 
     before = sources_yaml.read_text(encoding="utf-8") if sources_yaml.is_file() else "sources:\n"
@@ -519,7 +604,10 @@ def write_drafts(
         )
     source_file.parent.mkdir(parents=True, exist_ok=True)
     findings_file.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, source_file)  # byte-for-byte, line endings kept
+    if ex.format == "text":
+        shutil.copyfile(path, source_file)  # byte-for-byte, line endings kept
+    else:
+        source_file.write_text(ex.text, encoding="utf-8")
     findings_file.write_text(render_findings_yaml(ex), encoding="utf-8")
     sources_yaml.write_text(after, encoding="utf-8")
     return WrittenDrafts(ex, source_file, findings_file, sources_yaml)
