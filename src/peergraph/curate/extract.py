@@ -21,7 +21,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from peergraph.curate.documents import Document, is_wrapped, load_document
-from peergraph.curate.tagging import FIELDS, Tagging, tag_sentence
+from peergraph.curate.tagging import (
+    FIELDS,
+    Candidate,
+    Tagging,
+    candidate_terms,
+    certainty,
+    is_claim,
+    tag_sentence,
+)
 from peergraph.errors import Problem, UsageError
 from peergraph.ingest.vocabulary import Vocabulary, load_vocabulary
 from peergraph.text.citations import Citation, resolve_all
@@ -55,7 +63,6 @@ __all__ = [
     "write_drafts",
 ]
 
-DEFAULT_INTERVENTION = "peer-support"
 _SENTENCE_END = re.compile(r"[.!?\u2026][)\]\"'\u201d\u2019*_]*$")
 
 
@@ -66,7 +73,7 @@ class DraftFinding:
     id: str
     sentence: Span
     cites: tuple[str, ...]
-    intervention: str
+    intervention: str | None  # only when the sentence names one
     outcomes: tuple[str, ...]
     direction: str | None
     values: dict[str, tuple[str, ...]]  # settings, populations, mechanisms, ... -> ids
@@ -74,7 +81,10 @@ class DraftFinding:
     unresolved: tuple[Citation, ...] = ()
     repeated: bool = False  # the sentence occurs more than once: the record needs start:
     blocked: str | None = None
-    claim: bool = True  # the sentence reads as an empirical claim (see tagging.claim_cues)
+    claim: bool = True  # the sentence reads as an empirical claim (tagging.is_claim)
+    claim_cue: str = ""  # the words that decided it
+    certainty: tuple[str, str | None] = ("asserted", None)  # level id, cue words
+    candidates: tuple[Candidate, ...] = ()  # terms the vocabulary lacks
 
 
 @dataclass(frozen=True)
@@ -277,11 +287,14 @@ def extract_text(
             unresolved_all += unresolved
         resolved_count += len(resolved)
         tagging = previous = tag_sentence(span.text, vocab, previous)
-        if not (tagging.tags or tagging.cues or resolved or unresolved):
+        claim = is_claim(span.text, cited=bool(resolved or unresolved))
+        if not (claim[0] or tagging.tags or tagging.cues or resolved or unresolved):
             continue  # nothing to say about it
         n += 1
         cites = tuple(dict.fromkeys(ref.key for _, ref in resolved))
-        findings += _drafts(f"{source_id}.{n:03d}", span, text, cites, tuple(unresolved), tagging)
+        findings += _drafts(
+            f"{source_id}.{n:03d}", span, text, cites, tuple(unresolved), tagging, claim
+        )
     return Extraction(
         source_id=source_id,
         title=title,
@@ -310,11 +323,16 @@ def _drafts(
     cites: tuple[str, ...],
     unresolved: tuple[Citation, ...],
     tagging: Tagging,
+    claim: tuple[bool, str] = (True, ""),
 ) -> list[DraftFinding]:
-    """One draft per effect direction of the sentence (like curated F12a/F12b)."""
+    """One draft per effect direction of the sentence (like curated F12a/F12b).
+
+    Nothing is filled in that the sentence does not say: no intervention unless one is named,
+    a direction only from an effect phrase bound to an outcome (see ``tag_sentence``).
+    """
     interventions = tagging.ids("intervention")
-    specific = [i for i in interventions if i != DEFAULT_INTERVENTION]
-    intervention = (specific or interventions or [DEFAULT_INTERVENTION])[0]
+    specific = [i for i in interventions if i != "peer-support"]
+    intervention = (specific or interventions or [None])[0]
     values = {f: tuple(tagging.ids(f)) for f in FIELDS if f not in ("intervention", "outcomes")}
     groups: dict[str | None, list[str]] = {}
     for outcome, direction in tagging.outcome_directions.items():
@@ -327,10 +345,16 @@ def _drafts(
     if unresolved:
         names = ", ".join(f"'{c.raw}'" for c in unresolved)
         blocked = f"in-text citation {names} matches no reference: fix the reference list first"
+    elif not claim[0]:
+        blocked = f"does not read as an empirical claim (cue: '{claim[1]}'); delete it if so"
     elif not groups:
         blocked = "no outcome recognised: name at least one outcome id"
+    elif intervention is None:
+        blocked = "the sentence names no intervention: add one if the finding is about one"
     if not groups:
-        groups = {tagging.directions()[0] if tagging.directions() else None: []}
+        groups = {None: []}
+    level = certainty(span.text)
+    candidates = tuple(candidate_terms(span.text, tagging))
     out = []
     for i, (direction, outcomes) in enumerate(groups.items()):
         suffix = "abcdefghijklmnopqrstuvwxyz"[i] if len(groups) > 1 else ""
@@ -347,6 +371,10 @@ def _drafts(
                 unresolved=unresolved,
                 repeated=repeated,
                 blocked=blocked,
+                claim=claim[0],
+                claim_cue=claim[1],
+                certainty=level,
+                candidates=candidates,
             )
         )
     return out
@@ -394,7 +422,21 @@ def _match_comments(f: DraftFinding) -> list[str]:
     shown = []
     for tag in sorted(f.tagging.tags + f.tagging.cues, key=lambda t: (t.start, t.field)):
         shown.append(f"{tag.field} {tag.concept} <- {_q(tag.text)} [{tag.start}:{tag.end}]")
-    return ["matched: " + "; ".join(shown)] if shown else ["matched: nothing"]
+    out = ["matched: " + "; ".join(shown)] if shown else ["matched: nothing"]
+    out.append(f"claim: {'yes' if f.claim else 'no'} <- {_q(f.claim_cue)}")
+    out += [
+        f"candidate {c.field} term: {_q(c.label)} <- {_q(c.words)} (not in the vocabulary: add "
+        "it to ontology/vocabulary.ttl or map it to an existing id)"
+        for c in f.candidates
+    ]
+    return out
+
+
+def _certainty_field() -> bool:
+    """Whether the findings schema has the ``certainty`` field (added by the certainty work)."""
+    from peergraph.ingest.validate import KNOWN_FIELDS
+
+    return "certainty" in KNOWN_FIELDS
 
 
 def _record_lines(f: DraftFinding, source_id: str) -> list[str]:
@@ -408,13 +450,16 @@ def _record_lines(f: DraftFinding, source_id: str) -> list[str]:
     ]
     if f.repeated:
         rec.append(f"  start: {f.sentence.start}")
-    rec += [
-        f"  cites: {_flow(f.cites)}",
-        f"  intervention: {f.intervention}",
-        f"  outcomes: {_flow(f.outcomes)}",
-    ]
+    rec.append(f"  cites: {_flow(f.cites)}")
+    if f.intervention:
+        rec.append(f"  intervention: {f.intervention}")
+    rec.append(f"  outcomes: {_flow(f.outcomes)}")
     if f.direction:
         rec.append(f"  direction: {f.direction}")
+    level, cue = f.certainty
+    if cue:
+        line = f"certainty: {{level: {level}, cue: {_q(cue)}}}"
+        rec.append(f"  {line}" if _certainty_field() else f"  # {line}")
     for name, ids in f.values.items():
         if ids:
             rec.append(f"  {name}: {_flow(ids)}")

@@ -69,7 +69,8 @@ def _ends_sentence(text: str, end: re.Match[str], line_end: int) -> bool:
     punct = end.group()
     if not punct.startswith(".") or punct.startswith("..."):
         return True
-    word = _WORD_BEFORE.search(text, 0, end.start())
+    # the token before the point; the window keeps long paragraphs linear
+    word = _WORD_BEFORE.search(text, max(0, end.start() - 1000), end.start())
     token = word.group(1) if word else ""
     if not token:
         return True
