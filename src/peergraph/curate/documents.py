@@ -25,8 +25,8 @@ from pathlib import Path
 
 from peergraph.errors import UsageError
 from peergraph.text.citations import Citation
-from peergraph.text.references import Author, Reference, assign_keys
-from peergraph.text.styles import ParsedList, detect_style
+from peergraph.text.references import Author, Reference, ReferenceParseError, assign_keys
+from peergraph.text.styles import ParsedList, detect_style, parse_entry
 
 __all__ = ["Document", "load_document", "read_jats", "read_pdf"]
 
@@ -223,8 +223,14 @@ def _jats_reference(ref: ET.Element, raw: str, start: int) -> Reference:
     if doi is None:
         d = re.search(r"\b(10\.\d{4,9}/\S+?)[.,;)]?(?:\s|$)", raw)
         doi = d.group(1) if d else None
-    if not authors:
-        authors = (Author(raw.split(".")[0][:80], "", True),)
+    if not authors:  # unstructured <mixed-citation>: read it as printed
+        printed = "".join(
+            "".join(e.itertext()) for e in ref if _local(e.tag) != "label"
+        ) or raw
+        try:
+            authors = tuple(parse_entry(printed, "apa" if "(" in printed[:120] else "vancouver")[0])
+        except ReferenceParseError:
+            authors = (Author(printed.split(".")[0][:80].strip(), "", True),)
     return Reference(
         key="", raw=raw, start=start, end=start + len(raw), authors=authors,
         year=int(m.group(1)) if m else 0, year_suffix=m.group(2) if m else "", title="",

@@ -82,7 +82,9 @@ _ACCESSED = re.compile(
     r"(?:\d{1,2}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?(?:19|20)\d{2})",
     re.IGNORECASE,
 )
-_INITIALS_WORD = re.compile(rf"^(?:[{UPPER}][a-z]?\.?[{_DASH}]?)+$|^[{UPPER}]{{1,3}}$")
+# "A.", "A.B.", "J.-P.", "Th.", "AB": a capital with a lower-case letter needs its point ("Th."),
+# so that short surnames ("Bo", "Li", "Yu") are not read as initials
+_INITIALS_WORD = re.compile(rf"^(?:[{UPPER}](?:[a-z]\.|\.)?[{_DASH}]?)+$|^[{UPPER}]{{1,3}}$")
 _ETAL = re.compile(r"\bet\s*al\b\.?", re.IGNORECASE)
 
 
@@ -230,7 +232,8 @@ def parse_entry(raw: str, style: str) -> tuple[list[Author], bool, str | None, s
     if m:
         doi = re.sub(r"\s", "", m.group("doi")).rstrip(".,;)").lower()
         doi = doi.replace("\u2010", "-").replace("\u2011", "-")
-    year, year_at = _year(e, style)
+    # years inside DOIs and URLs ("issn2096-5087") are not the publication year
+    year, year_at = _year(re.sub(r"\S*(?:10\.\d{4,9}/|https?://|www\.)\S*", _blank, e), style)
     author_text = e[:year_at] if style not in ("vancouver", "numbered") else _vanc_authors(e)
     authors, truncated = _authors(author_text)
     if not authors:
@@ -238,16 +241,21 @@ def parse_entry(raw: str, style: str) -> tuple[list[Author], bool, str | None, s
     return authors, truncated, year, doi
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
 def _year(e: str, style: str) -> tuple[str | None, int]:
     if style in ("vancouver", "numbered"):
         for pattern in (
+            rf"\(({_YEAR_TOKEN})[a-z]?\)\s*\d",  # Frontiers: "Journal. (2011) 31:711"
             rf"(?<![\d/])({_YEAR_TOKEN})[a-z]?\s*(?:[A-Z][a-z]{{2}}[^;:]{{0,12}})?[;:]",
             rf"(?<![\d/.])({_YEAR_TOKEN})[a-z]?\s*\.",
             rf"(?<![\d/.])({_YEAR_TOKEN})[a-z]?(?!\d)",
         ):
             found = list(re.finditer(pattern, e))
             if found:
-                m = found[0] if pattern.endswith(";:]") else found[-1]
+                m = found[0] if pattern.endswith(("[;:]", r"\d")) else found[-1]
                 return m.group(1), m.start()
         return None, len(e)
     m = re.search(rf"(?<![\d/{_DASH}])(?:\(\s*)?(({_YEAR_TOKEN})([a-z]?)|n\.\s?d\.)(?![\d])", e)
@@ -260,7 +268,7 @@ def _vanc_authors(e: str) -> str:
     # authors end at the first ". " that does not follow an initial
     for m in re.finditer(r"\.\s", e):
         word = e[: m.start()].split(" ")[-1].split(",")[-1]
-        if not _INITIALS_WORD.match(word) and word.lower() not in ("al", "et"):
+        if not _INITIALS_WORD.match(word + ".") and word.lower() not in ("al", "et"):
             return e[: m.start()]
         if word and word.isupper() and len(word) <= 3 and " " in e[: m.start()]:
             return e[: m.start()]
@@ -280,7 +288,7 @@ def _authors(text: str) -> tuple[list[Author], bool]:
     for t in tokens:
         words = t.split()
         if _person(t):
-            words = [w for w in words if not _INITIALS_WORD.match(w.strip("."))]
+            words = [w for w in words if not _INITIALS_WORD.match(w.rstrip(","))]
         if words:
             authors.append(Author(" ".join(words).strip(" ."), ""))
     return authors, truncated
@@ -291,7 +299,7 @@ def _person(token: str) -> bool:
     words = token.split()
     if not words:
         return False
-    initial = [bool(_INITIALS_WORD.match(w.strip("."))) for w in words]
+    initial = [bool(_INITIALS_WORD.match(w.rstrip(","))) for w in words]
     return all(initial) or (len(words) > 1 and (initial[-1] or (initial[0] and "." in words[0])))
 
 
