@@ -58,6 +58,9 @@ _START_COMMA = re.compile(rf"^{_NAME}(?:\s{_NAME}){{0,3}},\s+[{UPPER}](?:[\w]{{0
 _START_VANC = re.compile(
     rf"^{_NAME}(?:\s{_NAME}){{0,2}}\s[{UPPER}]{{1,3}}(?:,|\.|\s\(|\s(?:and|&)\s|\s*$)"
 )
+_TWO_VANC_NAMES = re.compile(
+    rf"^{_NAME}(?:\s{_NAME})?\s[{UPPER}]{{1,3}},\s{_NAME}(?:\s{_NAME})?\s[{UPPER}]{{1,3}}[,\s]"
+)
 _START_CORP = re.compile(
     rf"^[{UPPER}][^.;:]{{0,90}}?[.,]\s*\(?(?:{_YEAR_TOKEN}[a-z]?|n\.\s?d\.)\)?[.,;]"
 )
@@ -70,7 +73,7 @@ _FURNITURE = re.compile(
 _CONTINUES = re.compile(
     r"(?:[,&…]|\sand|(?:^|\s)[A-Z]\.|\s(?:[Vv]an|[Vv]on|[Dd]e[rn]?|[Dd]el|[Dd]a|[Ll]a|[Ll]e))\s*$"
 )
-_ENDS_ENTRY = re.compile(r"(?:[.)\]]|\d|[\w/]{6,}\.?\s*)\s*$")
+_ENDS_ENTRY = re.compile(r"(?:[.)\]]|\d|[\w/]{6,}\.?\s*|https?://\S+)\s*$")
 _DOI = re.compile(
     rf"(?:doi\.org/|doi:?\s*)?(?P<doi>10\.\s?\d{{4,9}}\s?/"
     rf"(?:[^\s]|\s(?=[\d)])|(?<=[{_DASH}./_(])\s(?=[^\s.]))+)",
@@ -156,12 +159,22 @@ def _entry_spans(text: str, start: int, end: int) -> tuple[list[tuple[int, int, 
         lab: str | None = None
         if numbered and label:
             starts, lab = True, label.group("b") or label.group("d")
-        elif (queue or not numbered) and not _CONTINUES.search(previous):
+        elif (queue or not numbered) and (
+            not _CONTINUES.search(previous) or (len(previous) < 25 and not numbered)
+        ):
             # in a numbered list an entry without a label needs a queued label; an author-date
             # entry starts at a name after a line that does not end in the middle of a name list
-            name_first = not numbered and bool(_START_COMMA.match(body))
+            # (short lines are fragments of a jumbled column, not the name list)
+            name_first = not numbered and bool(
+                _START_COMMA.match(body) or _TWO_VANC_NAMES.match(body)
+            )
             if previous and not _ENDS_ENTRY.search(previous):  # a jumbled or cut line before
-                starts = _strong_start(body, nxt) or (name_first and len(previous) < 40)
+                starts = _strong_start(body, nxt) or (
+                    len(previous) < 40
+                    and (name_first or bool(not numbered and _START_CORP.match(f"{body} {nxt}")))
+                )
+                if _CONTINUES.search(previous):
+                    starts = starts and _strong_start(body, nxt)
             else:
                 starts = _starts_entry(body, nxt, numbered) or name_first
             if starts and numbered:
@@ -413,7 +426,9 @@ def resolve_style_citations(
             key = by_label.get(str(c.number))
             ref = by_key.get(key) if key else None
         else:
-            ref = resolve(c, parsed.references)
+            # narrative possessives ("Shapiro's (2001)") keep the 's in the matched name
+            families = tuple(re.sub(r"['’]s?$", "", f) for f in c.families)
+            ref = resolve(replace(c, families=families), parsed.references)
         if ref is None:
             unresolved.append(c)
         else:
