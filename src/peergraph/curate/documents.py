@@ -307,7 +307,7 @@ def read_pdf(path: str | Path) -> Document:
         mid = width / 2
         ordered = sorted(blocks, key=lambda b: (0 if b[0] < mid - 5 else 1, b[1], b[0]))
         for b in ordered:
-            if _key(b[4]) in furniture and (b[1] < 0.1 * height or b[3] > 0.9 * height):
+            if _key(b[4]) in furniture and _margin(b, height):
                 continue
             block = _join_lines(b[4])
             if block:
@@ -315,6 +315,11 @@ def read_pdf(path: str | Path) -> Document:
                 size += len(block) + 2
     text = "".join(parts)
     return Document(text, "pdf", True, page_starts=page_starts)
+
+
+def _margin(block: tuple, height: float) -> bool:
+    """The block lies wholly in the top or bottom 8 % of the page, where running heads sit."""
+    return block[3] < 0.08 * height or block[1] > 0.92 * height
 
 
 def _key(block: str) -> str:
@@ -326,7 +331,7 @@ def _furniture(pages: list) -> set[str]:
     counts: Counter[str] = Counter()
     for _, height, blocks in pages:
         for b in blocks:
-            if b[1] < 0.1 * height or b[3] > 0.9 * height:
+            if _margin(b, height):
                 counts[_key(b[4])] += 1
     threshold = max(2, len(pages) // 3)
     return {k for k, n in counts.items() if n >= threshold or re.fullmatch(r"[#\s]*", k)}

@@ -258,6 +258,7 @@ def tag_sentence(
         cues.append(Tag("direction", direction, m.start(), m.end(), m.group()))
     cues = [_negated(sentence, c) for c in cues]
     outcome_directions: dict[str, str | None] = {}
+    last: tuple[Tag, Tag] | None = None  # the previous outcome and the cue bound to it
     for tag in tags:
         if tag.field != "outcomes" or tag.concept in outcome_directions:
             continue
@@ -269,6 +270,11 @@ def tag_sentence(
         ]
         after = [c for c in cues if c.start >= tag.end and _bound_after(sentence, tag, c)]
         cue = before[-1] if before else (after[0] if after else None)
+        if cue is None and last is not None and _COORDINATED.match(
+            sentence, last[0].end, tag.start
+        ):  # "improvements in relapse rates, treatment engagement, and reintegration"
+            cue = last[1]
+        last = (tag, cue) if cue else None
         direction = cue.concept if cue else None
         if direction == "improves" and tag.concept in NEGATIVE_OUTCOMES:
             direction = "reduces"
@@ -300,6 +306,9 @@ def _between_words(text: str) -> list[str] | None:
     return [w.lower() for w in text.split()]
 
 
+_COORDINATED = re.compile(
+    r"\s*(?:rates?|levels?|scores?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)$"
+)
 _LIST_BEFORE = re.compile(r"^(?:\s*[\w'-]+(?:\s+[\w'-]+)?\s*,){1,4}\s*(?:and|or)?\s*$")
 _APPOSITIVE = re.compile(r"^\s*,[^,;:()]{1,60},")
 
@@ -450,7 +459,8 @@ class Candidate:
 
 
 _CANDIDATE_OUTCOME = re.compile(
-    r"\b(?:(?:improv|reduc|increas|decreas|enhanc|lower|higher|declin)\w*\s+(?:in\s+|of\s+)?"
+    r"\b(?:(?:improv|reduc|increas|decreas|enhanc|declin)(?:e[ds]?|ements?|tions?|ing)\s+"
+    r"(?:in\s+|of\s+)?|(?:lower|higher|greater|better|worse)\s+"
     r"(?:the\s+|their\s+)?|associated\s+with\s+(?:an?\s+|the\s+)?(?:increased\s+|reduced\s+|"
     r"higher\s+|lower\s+|worse\s+|better\s+)?|effects?\s+(?:on|of)\s+|risk\s+of\s+|"
     r"prevalence\s+of\s+|rates?\s+of\s+)"

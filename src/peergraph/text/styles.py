@@ -67,7 +67,7 @@ _START_CORP = re.compile(
 # page furniture in text converted from PDF
 _FURNITURE = re.compile(
     r"^\s*(?:\d{1,4}|\d+\s+of\s+\d+|page\s+\d+(?:\s+of\s+\d+)?|[A-Z][\w &]+,\s*\d{4}|"
-    r"[A-Z][\w .&]+\(\d{4}\)\s*\d+:\d+.*|\d+\s+[A-Z][\w .&]+\(\d{4}\).*)\s*$",
+    r"[A-Z][A-Za-z &]+\s\(\d{4}\)\s*\d+:\d+|\d+\s+[A-Z][A-Za-z &]+\s\(\d{4}\)\s*\d+)\s*$",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(
@@ -101,6 +101,7 @@ class ParsedList:
     errors: list[ReferenceParseError]
     start: int  # offsets of the list in the text
     end: int
+    entries: int = 0  # entries found, parsed or not (numbers up to it can be cited)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -120,7 +121,7 @@ def _furniture(line: str) -> bool:
 def _numbered(lines: list[tuple[int, str]]) -> bool:
     labelled = sum(1 for _, s in lines if _LABEL.match(s))
     content = sum(1 for _, s in lines if s.strip())
-    return labelled >= 3 and labelled >= 0.15 * content
+    return labelled >= 2 and labelled >= 0.15 * content
 
 
 def _entry_spans(text: str, start: int, end: int) -> tuple[list[tuple[int, int, str | None]], bool]:
@@ -216,6 +217,7 @@ def detect_style(entries: Sequence[str], numbered: bool, body: str = "") -> str:
         e = " ".join(_LABEL.sub("", raw, count=1).split())
         if numbered:
             vanc = bool(re.search(rf"{_YEAR_TOKEN}\s*(?:[A-Z][a-z]{{2}}[^;]*)?;\s*\d", e))
+            vanc = vanc or bool(re.search(rf"\({_YEAR_TOKEN}\)\s*\d+:", e))  # Frontiers
             vanc = vanc or bool(_START_VANC.match(e))
             votes["vancouver" if vanc else "numbered"] += 1
             continue
@@ -249,8 +251,10 @@ def parse_entry(raw: str, style: str) -> tuple[list[Author], bool, str | None, s
     year, year_at = _year(re.sub(r"\S*(?:10\.\d{4,9}/|https?://|www\.)\S*", _blank, e), style)
     author_text = e[:year_at] if style not in ("vancouver", "numbered") else _vanc_authors(e)
     authors, truncated = _authors(author_text)
-    if not authors:
+    if not authors or not authors[0].family[:1].isalpha():
         raise ReferenceParseError("no author names found", raw)
+    if year is None and doi is None and not re.search(r"https?://|www\.|n\.\s?d\.", e):
+        raise ReferenceParseError("no year, DOI or URL found", raw)
     return authors, truncated, year, doi
 
 
@@ -362,7 +366,7 @@ def parse_reference_list(text: str, heading: str = "References") -> ParsedList:
                     n += 1
                 label_of[r.key] = str(n)
                 used.add(str(n))
-    return ParsedList(style, keyed, label_of, errors, start, end)
+    return ParsedList(style, keyed, label_of, errors, start, end, len(spans))
 
 
 # --- in-text citations ----------------------------------------------------------------------
@@ -410,7 +414,7 @@ def find_style_citations(text: str, parsed: ParsedList, end: int | None = None) 
     """Every in-text citation of the body (``text[:end]``) in the list's style."""
     end = parsed.start if end is None else end
     if parsed.style in ("vancouver", "numbered"):
-        return find_numeric_citations(text, len(parsed.references), end)
+        return find_numeric_citations(text, max(parsed.entries, len(parsed.references)), end)
     return [c for c in find_citations(text[:end], year_comma=False)]
 
 
