@@ -116,3 +116,10 @@ def test_access_dates_and_doi_digits_are_not_the_year() -> None:
     parsed = parse_reference_list(text)
     assert [r.year for r in parsed.references] == [2012, 2018]
     assert parsed.references[0].authors[0].family == "Ebrahim"
+
+
+def test_in_this_issue_is_not_an_author() -> None:
+    from peergraph.text.citations import find_citations
+
+    [c] = find_citations("In This Issue, Bakic and Ajdukovic (2021) argue for care.")
+    assert c.families == ("Bakic", "Ajdukovic")

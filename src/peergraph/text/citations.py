@@ -40,7 +40,7 @@ class Citation:
 NOT_NAMES = frozenset(
     """According Accordingly Additionally Also Although And As Because Both But By Cf
     Consequently Conversely E.g Finally First For Furthermore Hence Here However If Importantly In
-    Indeed Interestingly Likewise Meanwhile Moreover Nevertheless Nonetheless Notably Overall
+    Indeed Interestingly Issue Likewise Meanwhile Moreover Nevertheless Nonetheless Notably Overall
     Recently Research Second See Similarly Since Specifically Studies Such That The Then There
     These Third This Those Thus Though When Whereas While With Yet""".split()
 )
