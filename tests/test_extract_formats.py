@@ -65,7 +65,9 @@ def test_jats_gives_references_with_dois_and_xref_runs_at_their_offsets(tmp_path
     assert list(runs.values()) == [[1, 2], [1, 2, 3]]  # "1,2" and the range "1–3"
 
 
-def test_jats_extract_resolves_citations_and_stores_its_text(data_copy: Path, tmp_path: Path) -> None:
+def test_jats_extract_resolves_citations_and_stores_its_text(
+    data_copy: Path, tmp_path: Path
+) -> None:
     path = tmp_path / "a.xml"
     path.write_text(JATS, encoding="utf-8")
     assert main(["extract", str(path), "--data", str(data_copy), "-q"]) == 0

@@ -80,7 +80,7 @@ def load_document(path: str | Path, read_text) -> Document:  # noqa: ANN001
 
 _SPACE = re.compile(r"\s+")
 _BETWEEN_XREFS = re.compile(r"^[\s,\-\u2010-\u2014\u2212]*$")
-_XLINK = "{http://www.w3.org/1999/xlink}"
+_DASH = re.compile(r"[\-\u2010-\u2014\u2212]")
 
 
 def _local(tag: object) -> str:
@@ -253,12 +253,13 @@ def _xref_citations(
     out: list[Citation] = []
     for run in runs:
         numbers: list[int] = []
-        for k, (_, end, rid) in enumerate(run):
+        for k, (x_start, _, rid) in enumerate(run):
+            dash = k > 0 and bool(_DASH.search(text[run[k - 1][1] : x_start]))
             for one in rid.split():
                 n = rid_index.get(one)
                 if n is None:
                     continue
-                if k and numbers and re.search(r"[\-\u2010-\u2014\u2212]", text[run[k - 1][1] : run[k][0]]):
+                if dash and numbers:  # "1–3": the xrefs name the ends of a range
                     numbers += range(numbers[-1] + 1, n)
                 numbers.append(n)
         start, end = run[0][0], run[-1][1]

@@ -54,7 +54,9 @@ _LABEL_ONLY = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,4}\.)\s*$")
 # a line that starts an author list: "Surname, A.", "Surname AB,", "van der Berg, K", "Beck AT ("
 _PARTICLES = "van|von|de|der|den|da|di|du|la|le|dos|das|del|della|ten|ter|op|d'|d’"
 _NAME = rf"(?:(?:{_PARTICLES})\s)*(?:de|di|da|du|la|le|van|von)?[{UPPER}][\w'’{_DASH}]*"
-_START_COMMA = re.compile(rf"^{_NAME}(?:\s{_NAME}){{0,3}},\s+[{UPPER}](?:[\w]{{0,1}}\.|\s|,|\.?[{_DASH}])")
+_START_COMMA = re.compile(
+    rf"^{_NAME}(?:\s{_NAME}){{0,3}},\s+[{UPPER}](?:[\w]{{0,1}}\.|\s|,|\.?[{_DASH}])"
+)
 _START_VANC = re.compile(
     rf"^{_NAME}(?:\s{_NAME}){{0,2}}\s[{UPPER}]{{1,3}}(?:,|\.|\s\(|\s(?:and|&)\s|\s*$)"
 )
