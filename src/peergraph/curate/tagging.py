@@ -402,13 +402,20 @@ _NOT_CLAIM = re.compile(
     r"exclusion\s+criteria|eligibility|databases?|search\s+strategy|literature\s+search|"
     r"PRISMA|PROSPERO|preregistered|synthesis\s+(?:method|approach)|data\s+synthesis|"
     r"should|are\s+required|is\s+required|are\s+needed|is\s+needed|must|recommend\w*|"
-    r"this\s+(?:review|study|paper|article|scoping\s+review)\s+(?:provides|is|was|aims|aimed|"
+    r"^this\s+(?:review|study|paper|article|scoping\s+review)\s+(?:provides|is|was|aims|aimed|"
     r"focuse[sd]|describes|presents|examines|explores|set\s+out)|knowledge\s+gaps?|is\s+critical|"
-    r"classified|in\s+this\s+(?:review|paper|article|study),?\s+we)\b",
+    r"classified|in\s+this\s+(?:review|paper|article|study),?\s+we|"
+    # explanations, caveats and norms, not findings
+    r"could\s+be\s+(?:explained|the|a|useful|explored)|plausible|may\s+be\s+misleading|"
+    r"difficult\s+to\s+tell|future\s+(?:research|trials?|studies|work)|considered\s+essential|"
+    r"necessary\s+criterion|cannot\s+be\s+emphasi[sz]ed|insights?|been\s+proposed|"
+    r"suggest\s+\w+ing|we\s+(?:only\s+)?analy[sz]ed|is\s+the\s+first|our\s+definition|"
+    r"is\s+provided|are\s+provided)\b",
     re.IGNORECASE,
 )
 _STRONG_CLAIM = re.compile(
-    r"\b(?:found|find(?:s|ings)?|show(?:s|ed|n)?|demonstrat\w*|reveal\w*|identified|highlight\w*)"
+    r"\b(?:found|finds?|show(?:s|ed|n)?|demonstrat\w*|reveal\w*|identified|highlight\w*|"
+    r"illustrat\w*)"
     r"\b",
     re.IGNORECASE,
 )
@@ -420,7 +427,8 @@ _CLAIM = re.compile(
     r"risk\s+factors?|prevalen\w*|themes?|percent|predict\w*|related\s+to|linked\s+to|"
     r"correlat\w*|no\s+adverse|observed|not\s+adequately|benefit\w*|outcomes?\s+(?:of|for)|"
     r"more\s+likely|less\s+likely|odds|incidence|rates?\b|contribut\w*|lead\s+to|leads\s+to|"
-    r"resulted\s+in|helps?|enhanc\w*|fosters?|promot\w*)\b|\d\s?%",
+    r"resulted\s+in|helps?|enhanc\w*|fosters?|promot\w*|heterogene\w*|studies\s+were|"
+    r"sub-?optimal|defined\s+in\s+different\s+ways|poor\s+quality)\b|\d\s?%",
     re.IGNORECASE,
 )
 
@@ -434,7 +442,9 @@ def is_claim(sentence: str, cited: bool = False) -> tuple[bool, str]:
     """
     if _NOT_CLAIM_LABEL.match(sentence):
         return False, _NOT_CLAIM_LABEL.match(sentence).group().strip()  # type: ignore[union-attr]
-    body = _SECTION_LABEL.sub("", sentence, count=1)
+    # words hyphenated at a line end ("signifi- cant") and line breaks read as one
+    body = re.sub(r"(?<=[a-z])-\s+(?=[a-z])", "", " ".join(sentence.split()))
+    body = _SECTION_LABEL.sub("", body, count=1)
     strong = _STRONG_CLAIM.search(body)
     negative = _NOT_CLAIM.search(body)
     if negative and not strong:
@@ -444,9 +454,7 @@ def is_claim(sentence: str, cited: bool = False) -> tuple[bool, str]:
     positive = _CLAIM.search(body)
     if positive:
         return True, positive.group()
-    if cited:
-        return True, "citation"
-    return False, "no finding words"
+    return False, "no finding words" + (", only a citation" if cited else "")
 
 
 @dataclass(frozen=True)
