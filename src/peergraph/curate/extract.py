@@ -400,6 +400,8 @@ def render_findings_yaml(ex: Extraction) -> str:
         "# Nothing here is curated. For each record: check every field against the quote, delete",
         "# wrong tags, then delete 'draft: true' to accept it. Commented-out records need a fix",
         "# first (reason given). Builds ignore drafts unless run with --include-drafts.",
+        f"# Read as {ex.format}; reference style: {STYLES.get(ex.style or '', 'none found')}; "
+        f"{len(ex.references)} references, {ex.citations_resolved} citations resolved.",
     ]
     for w in ex.warnings():
         lines.append(f"# WARNING: {_comment(w)}")

@@ -417,7 +417,12 @@ def find_style_citations(text: str, parsed: ParsedList, end: int | None = None) 
     end = parsed.start if end is None else end
     if parsed.style in ("vancouver", "numbered"):
         return find_numeric_citations(text, max(parsed.entries, len(parsed.references)), end)
-    return [c for c in find_citations(text[:end], year_comma=False)]
+    # Chicago has no comma before the year; a "year" outside 1800-2099 is a grant or page number
+    # Unicode hyphens ("Naragon‐Gainey") read as ASCII ones; same length, so offsets hold
+    body = text[:end].replace("\u2010", "-").replace("\u2011", "-")
+    found = find_citations(body, year_comma=parsed.style != "chicago")
+    found = [replace(c, raw=text[c.start : c.end]) for c in found]
+    return [c for c in found if 1800 <= c.year < 2100]
 
 
 def resolve_style_citations(
