@@ -159,10 +159,10 @@ _FIELDS = (
 
 
 def finding_rows(source: Source, f: Finding, papers: dict[str, str]) -> Iterator[Row]:
-    from peergraph.mapping.triples import CONTEXT_CHARS, _num
+    from peergraph.mapping.triples import CONTEXT_CHARS, STATEMENT_CLASSES, _num, horizon_label
 
     node = _FINDING + f.id
-    yield _iri_row(node, TYPE, _PG + "Finding")
+    yield _iri_row(node, TYPE, str(STATEMENT_CLASSES[f.kind]))
     yield _lit_row(node, IDENTIFIER, f.id)
     yield _lit_row(node, LABEL, f.label)
     yield _iri_row(node, _PG + "assertedIn", _SOURCE + f.source)
@@ -181,7 +181,20 @@ def finding_rows(source: Source, f: Finding, papers: dict[str, str]) -> Iterator
         yield _lit_row(node, _SKOS + "editorialNote", f.note)
     if f.draft:
         yield _lit_row(node, _PG + "draft", "true", _XSD + "boolean")
-    if f.persistence:
+    if f.persistence and f.persistence.horizon:
+        p = f.persistence
+        hor = f"{node}-horizon"
+        decimal = _XSD + "decimal"
+        yield _iri_row(node, _PG + "followUpHorizon", hor)
+        yield _iri_row(hor, TYPE, _PG + "FollowUpHorizon")
+        low = _lexical(Decimal(str(p.minimum)).normalize(), decimal)
+        high = _lexical(Decimal(str(p.maximum)).normalize(), decimal)
+        yield _lit_row(hor, _PG + "horizonLowerBound", low, decimal)
+        yield _lit_row(hor, _PG + "horizonUpperBound", high, decimal)
+        yield _iri_row(hor, _TIME + "unitType", TIME_UNITS[p.unit])
+        yield _iri_row(hor, _PG + "measuredFrom", _PGV + p.measured_from)
+        yield _lit_row(hor, LABEL, horizon_label(p))
+    elif f.persistence:
         p = f.persistence
         dur = f"{node}-persistence"
         decimal = _XSD + "decimal"
