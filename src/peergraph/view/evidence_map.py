@@ -50,10 +50,15 @@ class EvidenceMap:
         return self.cells.get((setting, outcome), Cell())
 
 
-def evidence_map(graph: Graph) -> EvidenceMap:
+HEDGED = ("hedged", "speculative")  # certainty levels left out with include_hedged=False
+
+
+def evidence_map(graph: Graph, *, include_hedged: bool = True) -> EvidenceMap:
     """Count findings per (setting, outcome) cell; a finding without a setting counts in the
     "setting not stated" row, and one about a recovery group as a whole in that group's
-    "(overall)" column."""
+    "(overall)" column. ``include_hedged=False`` leaves out findings the source hedges or
+    speculates about, so cells resting only on them show as gaps. Definitions and background
+    statements are not findings and never count."""
     from peergraph.view.model import RECOVERY_GROUP_ORDER, _local, _Reader, build_view
 
     r = _Reader(graph)
@@ -90,10 +95,17 @@ def evidence_map(graph: Graph) -> EvidenceMap:
             papers_of.setdefault(a, []).append(nodes[b].label)
     cells: dict[tuple[str, str], Cell] = {}
     findings: dict[str, dict[str, Any]] = {}
+    hedged = {
+        _local(f)
+        for f in graph.subjects(r.RDF.type, r.pg("Finding"))
+        if any(_local(c) in HEDGED for c in r.objects(f, r.pg("certainty")))
+    }
     for n in view.nodes:
         if n.cls != "finding":
             continue
         fid = n.id.split(":", 1)[1]
+        if not include_hedged and fid in hedged:
+            continue
         details = dict((k, v) for k, v in n.details)
         direction = details.get("Direction", "not stated")
         directions = direction if isinstance(direction, list) else [direction]
@@ -137,11 +149,13 @@ def _header_runs(columns: list[Column], key: str) -> list[tuple[str, int, str]]:
     return runs
 
 
-def evidence_map_html(graph: Graph, *, title: str = "peergraph evidence gap map") -> bytes:
+def evidence_map_html(
+    graph: Graph, *, title: str = "peergraph evidence gap map", include_hedged: bool = True
+) -> bytes:
     """The evidence map page (offline, escaped), as UTF-8 bytes."""
     from peergraph.view.page import template_env
 
-    em = evidence_map(graph)
+    em = evidence_map(graph, include_hedged=include_hedged)
     max_count = max((len(c.findings) for c in em.cells.values()), default=1)
     table = []
     for sid, slabel in em.rows:

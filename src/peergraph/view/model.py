@@ -308,6 +308,8 @@ def _durations(r: _Reader, finding: object, time_unit: object) -> list[str]:
         if frm:
             text += f" after {frm[0]}"
         out.append(text)
+    for h in r.objects(finding, r.pg("followUpHorizon")):  # "up to", never a minimum
+        out.append(r.label(h))
     return out
 
 
