@@ -328,8 +328,7 @@ def statement_triples(ds: Dataset, f: Finding) -> Iterator[Triple]:
             _lit(f"the source files {c.concept} under {c.group.replace('-', ' ')}"),
         )
         if c.cue is not None and c.cue.text is not None:
-            ann = finding_iri(f.id, f"essay-classification-{n}-cue")
-            yield cnode, PG.certaintyCue, ann
+            ann = finding_iri(f.id, f"essay-classification-{n}-cue")  # body: the classification
             yield from cue_triples(source, f, ann, c.cue, cnode)
 
 

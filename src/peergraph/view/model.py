@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 PG_NS = "https://w3id.org/peergraph/ontology/"
 PGV_NS = "https://w3id.org/peergraph/vocab/"
-# issue 9 adds pg:supportLevel -> pgv:verified-support | unverified-support | no-support
+# issue 9 adds pg:supportLevel; issue 13 derives it from the claim audit only (ingest.audit.LEVELS)
 SUPPORT_LEVEL = PG_NS + "supportLevel"
 VERIFIED = PGV_NS + "verified-support"
 
