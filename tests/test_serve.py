@@ -130,7 +130,8 @@ def test_construct_as_turtle_or_ntriples(base, accept, ctype):
 
     graph = Graph().parse(data=body, format="turtle" if "turtle" in accept else "nt")
     assert [str(o) for o in graph.objects()] == [
-        "Clinical improvements from peer support persist 6-9 months after the intervention"
+        "Clinical improvements from peer support can persist up to 6-9 months after the "
+        "intervention"
     ]
 
 
