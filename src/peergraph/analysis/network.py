@@ -25,6 +25,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from peergraph.iris import PG_NS as PG
+from peergraph.iris import PREFIXES as _ALL_PREFIXES
+
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
@@ -32,21 +35,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
-PG = "https://w3id.org/peergraph/ontology/"
-PGV = "https://w3id.org/peergraph/vocab/"
 OA = "http://www.w3.org/ns/oa#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ECO_UNCITED = "http://purl.obolibrary.org/obo/ECO_0000034"
 HAS_EVIDENCE_TYPE = "http://purl.obolibrary.org/obo/SEPIO_0000398"
 
-PREFIXES = {
-    "pg": PG,
-    "pgv": PGV,
-    "cito": "http://purl.org/spar/cito/",
-    "dcterms": DCT,
-    "skos": SKOS,
-    "time": "http://www.w3.org/2006/time#",
-}
+PREFIXES = {p: _ALL_PREFIXES[p] for p in ("pg", "pgv", "cito", "dcterms", "skos", "time")}
 
 # rdf:type -> node class; the first match in this order wins (papers are also fabio:JournalArticle)
 CLASSES: dict[str, str] = {

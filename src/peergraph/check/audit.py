@@ -31,6 +31,8 @@ from peergraph.ingest.audit import (
     effect_text,
     read_audit,
 )
+from peergraph.iris import PGV_NS as PGV
+from peergraph.iris import finding_iri
 from peergraph.mapping.triples import audit_triples
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +51,6 @@ __all__ = [
     "write_report",
 ]
 
-PGV = "https://w3id.org/peergraph/vocab/"
 
 
 def support_levels(graph: Any) -> dict[str, str]:
@@ -68,7 +69,7 @@ def support_levels(graph: Any) -> dict[str, str]:
     Examples
     --------
     >>> levels = support_levels(build_graph(load()))
-    >>> levels["https://w3id.org/peergraph/data/finding/F06"]
+    >>> levels[str(finding_iri("F06"))]
     'unverified-support'
     """
     from peergraph.sparql.engine import query
@@ -453,7 +454,6 @@ def run_audit(
     include_drafts: bool = False,
 ) -> AuditReport:
     """Load the data, build the graph and audit it (optionally against Crossref files)."""
-    from rdflib import URIRef
 
     from peergraph.ingest.dataset import load
     from peergraph.iris import PG, concept_iri
@@ -523,7 +523,7 @@ def run_audit(
     for f in ds.findings:
         if f.kind != "finding":  # definitions and background statements are not evidence
             continue
-        iri = str(URIRef(f"https://w3id.org/peergraph/data/finding/{f.id}"))
+        iri = str(finding_iri(f.id))
         claim = audit.claims.get(f.id)
         findings.append(
             {

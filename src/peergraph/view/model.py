@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from peergraph.errors import UsageError
+from peergraph.iris import PG_NS, PGV_NS
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
 
-PG_NS = "https://w3id.org/peergraph/ontology/"
-PGV_NS = "https://w3id.org/peergraph/vocab/"
 # issue 9 adds pg:supportLevel; issue 13 derives it from the claim audit only (ingest.audit.LEVELS)
 SUPPORT_LEVEL = PG_NS + "supportLevel"
 VERIFIED = PGV_NS + "verified-support"
