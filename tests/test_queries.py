@@ -316,5 +316,7 @@ def test_where_peer_support_works_better_or_worse_and_according_to_whom(run):
     f20 = [r for r in rows if r["finding"] == "F20"][0]
     assert f20["relativeTo"] == "isolated programme insertion"
     assert f20["kind"] == "organisational moderator" and f20["supportLevel"] == "no support"
+    hospital = [r["finding"] for r in run("moderators", moderator="hospital").rows]
+    assert hospital == ["F07", "F11", "F14"]  # F13's unnamed "context" does not match
     asserted = {r["finding"] for r in run("moderators", includeHedged=False).rows}
     assert {"F07", "F15a", "F20"} <= asserted and not {"F11", "F14", "F15b", "F19"} & asserted
