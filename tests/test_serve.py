@@ -317,7 +317,8 @@ def test_inline_queries_know_the_export_prefixes_and_errors_are_one_line(base):
     query = "SELECT ?label WHERE { finding:F06 rdfs:label ?label . finding:F06 a pg:Finding }"
     got = sparql(base + "/sparql", query).convert()["results"]["bindings"]
     assert [b["label"]["value"] for b in got] == [
-        "Clinical improvements from peer support persist 6-9 months after the intervention"
+        "Clinical improvements from peer support can persist up to 6-9 months after the "
+        "intervention"
     ]
     url = base + "/sparql?" + urllib.parse.urlencode({"query": "SELECT * { ?s nope:x ?o }"})
     status, _, body = fetch(url)
