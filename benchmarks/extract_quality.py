@@ -21,6 +21,10 @@ are united). Scored per (sentence, id) pair, micro-averaged:
   the tags extract puts on that sentence vs the curated ids;
 * citations: keys resolved from the sentence's in-text citations vs the curated ``cites``.
 
+A setting the sentence names as a moderator (``moderators:``, e.g. F11's "community or online
+programs, where results are less consistent") counts as a setting the sentence names: extract tags
+mentions, the curated ``settings`` only the settings where the stated effect holds.
+
 "cited" rows restrict to sentences that cite at least one paper. The vocabulary's synonyms were
 written while curating this essay, so these figures are an upper bound for unseen documents.
 """
@@ -49,6 +53,9 @@ FIELDS = (
 def _gold(data_dir: Path) -> dict[str, dict[str, set[str]]]:
     import yaml
 
+    from peergraph.ingest.vocabulary import load_vocabulary
+
+    settings = load_vocabulary().of_class("Setting")
     records = yaml.safe_load((data_dir / "findings.yaml").read_text(encoding="utf-8"))["findings"]
     gold: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for rec in records:
@@ -58,6 +65,9 @@ def _gold(data_dir: Path) -> dict[str, dict[str, set[str]]]:
             value = rec.get(f)
             values = value if isinstance(value, list) else [value] if value else []
             gold[rec["quote"]][f].update(values)
+        for m in rec.get("moderators") or []:
+            named = [m.get("moderator"), *(m.get("relative_to") or [])]
+            gold[rec["quote"]]["settings"].update(s for s in named if s in settings)
     return gold
 
 

@@ -21,8 +21,11 @@ CHINMAN = URIRef("https://doi.org/10.1176/appi.ps.201300244")
 EGMOSE = PGD["record/egmose2023"]
 SMIT_RECORD = PGD["record/smit2023"]
 
-VERIFIED = {"F05", "F09", "F14", "F15a", "F15b"}
-UNVERIFIED = {"F06", "F07", "F11", "F12a", "F12b", "F16a", "F16b", "F18", "F19"}
+# support levels from the claim audit only (issue 13): no claim is reported as stated by a record
+# its citation resolves to, so nothing is verified
+PARTIAL = {"F05", "F16a", "F16b"}  # partly supported by the records the citations resolve to
+UNVERIFIED = {"F06", "F07", "F11", "F12a", "F12b", "F15a"}  # not reported, or only by Egmose
+UNCHECKED = {"F09", "F14", "F15b", "F18", "F19"}  # cited, but no record read for the claim
 
 
 def _statuses(graph) -> dict[str, str]:
@@ -47,7 +50,8 @@ def test_every_printed_reference_has_the_audited_status(graph) -> None:
         by_status.setdefault(status, set()).add(key)
     assert by_status == {
         "confirmed": {"chinman2014", "repper2011", "solomon2004"},
-        "mismatched": {"boisvert2016", "davidson2022", "repper2023", "smit2023", "tomas2023"},
+        "mismatched": {"repper2023", "smit2023"},
+        "chimera": {"boisvert2016", "davidson2022", "tomas2023"},
         "not-found": {"andreas2016", "byrne2023", "mulvale2019"},
     }
     assert all(
@@ -129,10 +133,12 @@ def test_support_levels_computed_from_the_graph(graph) -> None:
     from peergraph.check.audit import support_levels
 
     levels = {iri.rsplit("/", 1)[-1]: lvl for iri, lvl in support_levels(graph).items()}
-    assert len(levels) == 27
-    assert {f for f, lv in levels.items() if lv == "verified-support"} == VERIFIED
+    assert len(levels) == 24  # F01, F04, F08 are not findings (background, definitions)
+    assert not {f for f, lv in levels.items() if lv == "verified-support"}
+    assert {f for f, lv in levels.items() if lv == "partial-support"} == PARTIAL
     assert {f for f, lv in levels.items() if lv == "unverified-support"} == UNVERIFIED
-    assert levels["F20"] == "no-support" and levels["F01"] == "no-support"
+    assert {f for f, lv in levels.items() if lv == "unchecked-claim"} == UNCHECKED
+    assert levels["F20"] == "no-support" and "F01" not in levels
     # the materialised pg:supportLevel agrees with the query, for every finding
     for iri, level in support_levels(graph).items():
         assert graph.value(URIRef(iri), PG.supportLevel) == PGV[level]
@@ -162,15 +168,17 @@ def test_f06_persistence_rests_only_on_a_reference_whose_record_does_not_report_
 
 def test_fragility_names_the_single_source_a_conclusion_hangs_on(report) -> None:
     c = {row["conclusion"]: row for row in report.conclusions}
-    assert c["hospital-personal-recovery"]["findings"] == "F11"
-    assert c["hospital-personal-recovery"]["fragile_on"] == "smit2023"
+    # F07 (hospitals amplify hope, self-efficacy) now counts through its moderator
+    assert c["hospital-personal-recovery"]["findings"] == "F07, F11"
+    assert c["hospital-personal-recovery"]["fragile_on"] == ""
     assert c["hospital-personal-recovery"]["level"] == "unverified-support"
     assert c["clinical-benefits-persist"]["fragile_on"] == "smit2023"
     assert c["peer-worker-retention"]["fragile_on"] == "davidson2022"
-    # two cited papers: no single point of failure, but only one of them is confirmed
-    assert c["hospital-clinical-recovery"]["fragile_on"] == ""
-    assert c["hospital-clinical-recovery"]["verified_fragile_on"] == "chinman2014"
-    assert c["substance-use-justice"]["level"] == "unverified-support"
+    # F14 names no outcome; it counts for clinical recovery only as part of "benefits"
+    assert c["hospital-clinical-recovery"]["findings"] == "F14"
+    assert c["hospital-clinical-recovery"]["level"] == "unchecked-claim"
+    assert c["hospital-clinical-recovery"]["verified_fragile_on"] == ""
+    assert c["substance-use-justice"]["level"] == "partial-support"
 
 
 def test_crossref_check_against_records_written_for_the_test(dataset) -> None:
@@ -201,8 +209,11 @@ def test_without_an_audit_nothing_reads_as_verified_and_crossref_fills_in(data_c
     assert not list(g.subjects(PG.supportLevel, PGV["verified-support"]))
     report = run_audit(data_copy, crossref=CROSSREF)
     levels = {f["finding"]: f["level"] for f in report.findings}
-    assert levels["F09"] == "verified-support"  # repper2011 confirmed by its Crossref record
-    assert levels["F06"] == "unverified-support"  # smit2023's Crossref record differs
+    # repper2011 is confirmed by its Crossref record, but a confirmed reference is not a
+    # confirmed claim: with no claim audit, F09 stays "not checked"
+    assert levels["F09"] == "unchecked-claim"
+    assert "verified-support" not in levels.values()
+    assert levels["F06"] == "unchecked-claim"  # smit2023's Crossref record differs
     refs = {r["key"]: r for r in report.references}
     assert (refs["repper2011"]["status"], refs["repper2011"]["status_from"]) == (
         "confirmed",
@@ -218,14 +229,14 @@ def test_cli_strict_fails_on_unverified_findings_and_writes_csv_json(tmp_path, c
     assert "smit2023: mismatched (differs: issue, pages)" in out
     assert "F06  cites smit2023" in out
     data = json.loads((tmp_path / "audit.json").read_text(encoding="utf-8"))
-    assert len(data["references"]) == 11 and len(data["findings"]) == 27
+    assert len(data["references"]) == 11 and len(data["findings"]) == 24
     with (tmp_path / "audit-findings.csv").open(encoding="utf-8") as fh:
         rows = {r["finding"]: r for r in csv.DictReader(fh)}
     assert rows["F06"]["level"] == "unverified-support"
     assert rows["F06"]["cites"] == "smit2023 (mismatched)"
     assert main(["audit", "--strict", "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("Error: 9 finding(s) rest only on unverified references: ")
+    assert err.startswith("Error: 6 finding(s) rest only on unverified references: ")
     assert "F06" in err and "F05" not in err
 
 

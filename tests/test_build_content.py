@@ -56,12 +56,14 @@ def test_paper_iri_is_its_lower_case_doi_iri(graph):
         assert str(paper) == "https://doi.org/" + str(graph.value(paper, PRISM.doi)).lower()
 
 
-def test_smit_2023_is_cited_for_the_six_to_nine_month_persistence_finding(graph):
+def test_smit_2023_is_cited_for_the_six_to_nine_month_horizon_finding(graph):
     [finding] = findings_quoting(graph, "persist for up to six to nine months")
     assert set(graph.objects(finding, CITO.citesAsEvidence)) == {SMIT}
-    duration = graph.value(finding, PG.persistence)
-    assert graph.value(duration, PG.minimum).toPython() == 6
-    assert graph.value(duration, PG.maximum).toPython() == 9
+    assert graph.value(finding, PG.persistence) is None  # "up to" is no guaranteed duration
+    duration = graph.value(finding, PG.followUpHorizon)
+    assert graph.value(duration, PG.minimum) is None
+    assert graph.value(duration, PG.horizonLowerBound).toPython() == 6
+    assert graph.value(duration, PG.horizonUpperBound).toPython() == 9
     assert graph.value(duration, URIRef("http://www.w3.org/2006/time#unitType")) == URIRef(
         "http://www.w3.org/2006/time#unitMonth"
     )

@@ -113,7 +113,10 @@ def test_push_cli_and_query_endpoint_give_the_same_rows_as_local(oxigraph, capsy
         assert remote.rows == local.rows, name
     assert main(["query", "--endpoint", oxigraph + "/query", "persistence", "-f", "csv"]) == 0
     out = capsys.readouterr().out
-    assert "F06,clinical recovery,6,9,month,end of intervention,smit2023," in out
+    assert (
+        'F06,clinical recovery,"effects still reported up to (follow-up horizon, not a minimum)",'
+        "6,9,month,end of intervention,hedged,smit2023," in out
+    )
 
 
 def test_push_reports_an_unreachable_store_without_traceback(capsys):

@@ -47,12 +47,12 @@ def test_default_output_is_an_aligned_table(capsys):
 def test_csv_tsv_json_xml_outputs(capsys):
     _, out, _ = cli(capsys, "query", "persistence", "-f", "csv")
     row = next(csv.DictReader(io.StringIO(out)))
-    assert (row["finding"], row["minimum"], row["maximum"], row["authority"]) == (
+    assert (row["finding"], row["lower"], row["upper"], row["authority"]) == (
         "F06", "6", "9", "smit2023"
     )  # fmt: skip
     _, out, _ = cli(capsys, "query", "persistence", "-f", "tsv")
     header, first = out.splitlines()[:2]
-    assert header.startswith("?finding\t?outcomeLabel\t?minimum")
+    assert header.startswith("?finding\t?outcomeLabel\t?stated\t?lower")
     assert '"6"^^<http://www.w3.org/2001/XMLSchema#decimal>' in first
     _, out, _ = cli(capsys, "query", "persistence", "-f", "json")
     data = json.loads(out)
@@ -85,9 +85,9 @@ def test_rq_file_and_param_binding(capsys, tmp_path):
         "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
         "SELECT ?id WHERE { ?f pg:setting ?setting ; dcterms:identifier ?id } ORDER BY ?id\n"
     )
-    code, out, _ = cli(capsys, "query", str(rq), "-p", "setting=pgv:online", "-f", "csv")
+    code, out, _ = cli(capsys, "query", str(rq), "-p", "setting=pgv:peer-run", "-f", "csv")
     assert code == 0
-    assert out.split() == ["id", "F11"]
+    assert out.split() == ["id", "F15a", "F15b"]
     code, out, _ = cli(
         capsys,
         "query",
@@ -111,9 +111,9 @@ def test_param_values_cannot_inject_sparql(capsys):
 
 
 def test_unknown_param_and_unknown_query_are_usage_errors(capsys):
-    code, _, err = cli(capsys, "query", "persistence", "-p", "outcome=hope")
+    code, _, err = cli(capsys, "query", "support-levels", "-p", "outcome=hope")
     assert code == 2
-    assert err == "Error: query 'persistence' has no parameter 'outcome' (parameters: none)\n"
+    assert err == "Error: query 'support-levels' has no parameter 'outcome' (parameters: none)\n"
     code, _, err = cli(capsys, "query", "papers-rankd")
     assert code == 2 and "did you mean 'papers-ranked'?" in err
     code, _, err = cli(capsys, "query", "persistence", "-p", "oops")
@@ -157,7 +157,9 @@ def test_build_store_then_query_store_read_only(capsys, tmp_path):
     assert (store_dir / "CURRENT").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     code, out, _ = cli(capsys, "query", "persistence", "--store", str(store_dir), "-f", "csv")
-    assert code == 0 and "F06,clinical recovery,6,9,month" in out
+    assert code == 0
+    assert 'F06,clinical recovery,"effects still reported up to (follow-up horizon, not a ' in out
+    assert 'minimum)",6,9,month' in out
     # rebuilding replaces the store atomically; a non-store folder is never overwritten
     assert cli(capsys, "build", "--out", str(out_dir), "--store", str(store_dir), "-q")[0] == 0
     (tmp_path / "notes").mkdir()
@@ -181,7 +183,8 @@ def test_query_on_exported_graph_file(capsys, tmp_path):
         "csv",
     )  # noqa: E501
     assert code == 0
-    assert [line.split(",")[0] for line in out.splitlines()[1:4]] == ["F01", "F02", "F03"]
+    # F01 frames the topic (background), so the uncited claims start at F02
+    assert [line.split(",")[0] for line in out.splitlines()[1:4]] == ["F02", "F03", "F10"]
 
 
 def test_python_api_returns_rows_and_columns():

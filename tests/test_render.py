@@ -55,9 +55,9 @@ def test_view_draws_domain_individuals_by_class_and_no_literals(view):
     counts: dict[str, int] = {}
     for n in view.nodes:
         counts[n.cls] = counts.get(n.cls, 0) + 1
-    assert counts["finding"] == 27
+    assert counts["finding"] == 24  # F01, F04, F08 are background and definitions, not findings
     assert counts["paper"] == 11
-    assert counts["setting"] == 7
+    assert counts["setting"] == 6  # no finding is set online (F11 names it as less consistent)
     assert set(counts) <= {
         "finding",
         "paper",
@@ -80,7 +80,10 @@ def test_finding_details_give_sentence_direction_duration_settings_outcomes(view
     assert f06["Sentence"].startswith("Studies indicate that these clinical improvements")
     assert "six to nine months post-treatment (Smit et al., 2023)." in f06["Sentence"]
     assert f06["Direction"] == ["improves"]
-    assert f06["Duration"] == ["6–9 months after end of intervention"]
+    assert f06["Duration"] == [
+        "effects still reported up to 6–9 months after the end of intervention "
+        "(a follow-up horizon, not a minimum duration)"
+    ]
     assert f06["Outcomes"] == ["clinical recovery"]
     assert f06["Cites"] == ["Smit et al. 2023"]
     f14 = node(view, "finding:F14")
@@ -102,7 +105,7 @@ def test_paper_details_give_authors_year_journal_and_doi_link(view):
 def test_outcome_details_give_chime_domain_and_recovery_groups(view):
     hope = details(node(view, "outcome:hope"))
     assert hope["CHIME domain"] == ["CHIME hope and optimism about the future"]
-    assert hope["Recovery group"] == ["clinical recovery", "personal recovery"]
+    assert hope["Recovery group"] == ["personal recovery"]  # CHIME, not the essay's wording
 
 
 def test_filter_by_setting_keeps_its_findings_and_their_neighbours(view):
@@ -112,7 +115,7 @@ def test_filter_by_setting_keeps_its_findings_and_their_neighbours(view):
     findings = sorted(n.id for n in hospital.nodes if n.cls == "finding")
     assert findings == ["finding:F07", "finding:F11", "finding:F14"]
     assert "paper:smit2023" in {n.id for n in hospital.nodes}  # F11 cites it
-    assert hospital.note == "Showing 19 of 103 nodes: setting = hospital"
+    assert hospital.note == "Showing 17 of 99 nodes: setting = hospital"
     organisational = filter_view(view, outcome="organisational-outcomes")
     assert sorted(n.id for n in organisational.nodes if n.cls == "finding") == [
         "finding:F17",
@@ -138,14 +141,14 @@ def test_too_large_view_is_refused_with_the_options_that_help(graph):
     with pytest.raises(UsageError) as err:
         graph_html(graph, limit=50)
     message = str(err.value)
-    assert "103 nodes" in message and "limited to 50" in message
+    assert "99 nodes" in message and "limited to 50" in message
     for option in ("--max-nodes", "--setting", "--outcome"):
         assert option in message
     html = graph_html(graph, max_nodes=50, limit=50).decode()
     data = page_data(html)
     assert len(data["nodes"]) == 50
     assert data["note"] == (
-        "Showing 50 of 103 nodes: the best-connected findings and their links, 50 nodes"
+        "Showing 50 of 99 nodes: the best-connected findings and their links, 50 nodes"
     )
     ids = {n["id"] for n in data["nodes"]}
     linked = {e["from"] for e in data["edges"]} | {e["to"] for e in data["edges"]}
@@ -205,13 +208,16 @@ def test_support_levels_from_the_audit_become_badges_and_a_filter(graph):
 
     view = build_view(graph)
     assert view.has_support
-    assert node(view, "finding:F05").support == "verified-support"
+    # from the claim audit only: F05 is partly supported, F09 (two confirmed references) unchecked
+    assert node(view, "finding:F05").support == "partial-support"
+    assert node(view, "finding:F09").support == "unchecked-claim"
     assert node(view, "finding:F06").support == "unverified-support"
     assert node(view, "finding:F20").support == "no-support"
     data = page_data(graph_html(graph).decode())
     assert data["has_support"] is True
     f05 = next(n for n in data["nodes"] if n["id"] == "finding:F05")
-    assert f05["support"] == "verified-support" and f05["borderWidth"] == 4
+    assert f05["support"] == "partial-support" and "borderWidth" not in f05
+    assert not [n for n in data["nodes"] if n.get("support") == "verified-support"]
 
 
 def test_evidence_map_counts_findings_papers_and_directions_per_cell(graph):
@@ -230,7 +236,7 @@ def test_evidence_map_counts_findings_papers_and_directions_per_cell(graph):
     assert em.cell("substance-use-treatment", "relapse").findings == ["F16a"]
     assert em.cell("criminal-justice", "anxiety").findings == []  # a gap
     hope_cols = [c for c in em.columns if c.id == "hope"]
-    assert {c.group for c in hope_cols} == {"clinical-recovery", "personal-recovery"}
+    assert {c.group for c in hope_cols} == {"personal-recovery"}
     assert all(c.chime == "hope" for c in hope_cols)
 
 

@@ -130,7 +130,8 @@ def test_construct_as_turtle_or_ntriples(base, accept, ctype):
 
     graph = Graph().parse(data=body, format="turtle" if "turtle" in accept else "nt")
     assert [str(o) for o in graph.objects()] == [
-        "Clinical improvements from peer support persist 6-9 months after the intervention"
+        "Clinical improvements from peer support can persist up to 6-9 months after the "
+        "intervention"
     ]
 
 
@@ -316,7 +317,8 @@ def test_inline_queries_know_the_export_prefixes_and_errors_are_one_line(base):
     query = "SELECT ?label WHERE { finding:F06 rdfs:label ?label . finding:F06 a pg:Finding }"
     got = sparql(base + "/sparql", query).convert()["results"]["bindings"]
     assert [b["label"]["value"] for b in got] == [
-        "Clinical improvements from peer support persist 6-9 months after the intervention"
+        "Clinical improvements from peer support can persist up to 6-9 months after the "
+        "intervention"
     ]
     url = base + "/sparql?" + urllib.parse.urlencode({"query": "SELECT * { ?s nope:x ?o }"})
     status, _, body = fetch(url)

@@ -26,6 +26,7 @@ def test_invalid_finding_and_paper_are_reported_by_record_and_field():
         "does not match the pattern ^10\\.[0-9]{4,9}/[^\\s]+$",
         "Paper <https://doi.org/10.1000/bad-paper>, field 'year': value \"twenty-twenty\" "
         "should be a literal of datatype xsd:gYear",
+        "finding X01, field 'certainty': missing: expected at least 1 value",
         "finding X01, field 'cites': cites papers but its evidence type is obo:ECO_0000034 "
         "(author statement without traceable support) (value <https://doi.org/10.1000/bad-paper>)",
         "finding X01, field 'direction': value pgv:hope is not allowed (expected one of: "
@@ -67,7 +68,10 @@ def test_quote_start_must_come_before_its_end(graph):
     messages = [str(v) for v in validate_graph(g)]
     assert messages == [
         "TextPositionSelector finding:F06-position, field 'start': value \"2000\" "
-        "must be less than oa:end"
+        "must be less than oa:end",
+        # the cue "can" (offset 989) now lies before the moved start of F06's quote
+        "finding F06, field 'certainty cue': the certainty cue's offsets fall outside the "
+        'statement\'s quote (value "989")',
     ]
 
 
@@ -80,7 +84,7 @@ def test_validate_command_exit_codes(graph, tmp_path, capsys):
     assert main(["validate", str(FIXTURES / "invalid-finding.ttl")]) == 1
     err = capsys.readouterr().err
     assert "Error: finding X01, field 'outcomes': missing: expected at least 1 value" in err
-    assert err.rstrip().endswith("invalid-finding.ttl: 9 SHACL violation(s)")
+    assert err.rstrip().endswith("invalid-finding.ttl: 10 SHACL violation(s)")
 
     assert main(["validate", str(FIXTURES / "not-turtle.ttl")]) == 2
     err = capsys.readouterr().err
@@ -102,9 +106,44 @@ def test_build_check_names_the_yaml_file_and_line_of_the_finding(dataset):
     with pytest.raises(ValidationFailed) as err:
         check_graph(g, dataset)
     assert str(err.value) == (
-        "SHACL: data/findings.yaml:53, finding F05, field 'outcomes': missing: expected at least "
+        "SHACL: data/findings.yaml:72, finding F05, field 'outcomes': missing: expected at least "
         "1 value"
     )
+
+
+def test_a_certainty_cue_that_is_not_in_the_quote_fails_the_build_check(dataset):
+    """F06's cue "can" is kept as words of its quote; a cue from elsewhere is refused."""
+    from rdflib import Literal, URIRef
+
+    from peergraph.iris import OA, PG
+    from peergraph.mapping.triples import build_graph
+
+    g = build_graph(dataset)
+    f06 = URIRef("https://w3id.org/peergraph/data/finding/F06")
+    cue = g.value(f06, PG.certaintyCue)
+    exact = next(
+        s for s in g.objects(g.value(cue, OA.hasTarget), OA.hasSelector) if g.value(s, OA.exact)
+    )
+    assert str(g.value(exact, OA.exact)) == "can"
+    g.set((exact, OA.exact, Literal("must")))
+    with pytest.raises(ValidationFailed) as err:
+        check_graph(g, dataset)
+    assert "finding F06" in str(err.value)
+    assert "the certainty cue is not words of the statement's quote" in str(err.value)
+
+
+def test_every_statement_states_its_certainty(dataset):
+    from rdflib import URIRef
+
+    from peergraph.iris import PG
+    from peergraph.mapping.triples import build_graph
+
+    g = build_graph(dataset)
+    f04 = URIRef("https://w3id.org/peergraph/data/finding/F04")  # a definition
+    g.remove((f04, PG.certainty, None))
+    with pytest.raises(ValidationFailed) as err:
+        check_graph(g, dataset)
+    assert "F04" in str(err.value) and "'certainty'" in str(err.value)
 
 
 # --- the SPARQL engine (the build's) against pySHACL (the reference) ---------------------------

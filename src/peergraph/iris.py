@@ -192,6 +192,39 @@ class PG(DefinedNamespace):
     lowerBound: URIRef
     upperBound: URIRef
     statisticallySignificant: URIRef
+    # saying what the source says (issue 13, ontology/statements.ttl)
+    Definition: URIRef
+    BackgroundStatement: URIRef
+    SourceStatement: URIRef
+    CertaintyLevel: URIRef
+    Moderation: URIRef
+    ModerationEffect: URIRef
+    ModeratorKind: URIRef
+    FollowUpHorizon: URIRef
+    EssayClassification: URIRef
+    SubgroupResult: URIRef
+    certainty: URIRef
+    certaintyCue: URIRef
+    mechanismCertainty: URIRef
+    moderation: URIRef
+    moderator: URIRef
+    moderatorKind: URIRef
+    moderationEffect: URIRef
+    relativeTo: URIRef
+    moderatesOutcome: URIRef
+    followUpHorizon: URIRef
+    horizonLowerBound: URIRef
+    horizonUpperBound: URIRef
+    essayClassification: URIRef
+    classifiedConcept: URIRef
+    classifiedUnder: URIRef
+    candidateRecord: URIRef
+    subgroupResult: URIRef
+    subgroupSetting: URIRef
+    subgroupOutcome: URIRef
+    reportedAs: URIRef
+    timePoint: URIRef
+    authorListComplete: URIRef
 
 
 class ClosedNamespace(str):

@@ -83,6 +83,7 @@ PHRASES: dict[str, str] = {
     "pg:direction": "states the direction",
     "pg:magnitude": "states the magnitude",
     "pg:persistence": "states the persistence",
+    "pg:followUpHorizon": "reports effects up to the horizon",
     "pg:comparison": "makes the comparison",
     "pg:favours": "favours",
     "pg:comparator": "is compared with",
@@ -394,6 +395,7 @@ def _described(graph: nx.DiGraph, node: str, *, kind: bool = True) -> str:
         return f"finding {data['short_id']} (\u201c{data['label']}\u201d)"
     what = {"OrganisationalFactor": "organisational factor", "StudyDesign": "study design",
             "ChimeDomain": "CHIME domain", "DurationOfEffect": "duration",
+            "FollowUpHorizon": "follow-up horizon",
             "SourceDocument": "source"}.get(data["class"], data["class"].lower())  # fmt: skip
     if data["class"] in ("Paper", "Person", "Journal"):
         return display_name(graph, node)

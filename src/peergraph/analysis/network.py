@@ -56,6 +56,7 @@ CLASSES: dict[str, str] = {
     PG + "ChimeDomain": "ChimeDomain",
     PG + "Comparison": "Comparison",
     PG + "DurationOfEffect": "DurationOfEffect",
+    PG + "FollowUpHorizon": "FollowUpHorizon",
     PG + "EffectDirection": "EffectDirection",
     PG + "Magnitude": "Magnitude",
     PG + "TimeReference": "TimeReference",
@@ -69,7 +70,8 @@ EDGE_PROPERTIES: tuple[str, ...] = tuple(
     PG + name
     for name in (
         "outcome", "setting", "organisationalFactor", "mechanism", "population", "intervention",
-        "direction", "magnitude", "persistence", "comparison", "favours", "comparator",
+        "direction", "magnitude", "persistence", "followUpHorizon", "comparison", "favours",
+        "comparator",
         "comparedOn", "recoveryGroup", "chimeDomain", "studyDesign", "measuredFrom", "assertedIn",
         "citedIn",
     )
@@ -98,6 +100,8 @@ LITERAL_ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
     (PG + "draft", "draft", "bool"),
     (PG + "minimum", "minimum", "float"),
     (PG + "maximum", "maximum", "float"),
+    (PG + "horizonLowerBound", "horizon_lower", "float"),
+    (PG + "horizonUpperBound", "horizon_upper", "float"),
 )
 
 _INT_TYPES = {XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}

@@ -23,7 +23,9 @@ from peergraph.errors import DataError, Problem, UsageError
 from peergraph.ingest.audit import (
     LEVELS,
     NOT_REPORTED,
+    STATUSES,
     UNCHECKED,
+    VERDICTS,
     Audit,
     Conclusion,
     effect_text,
@@ -52,17 +54,17 @@ __all__ = [
 
 
 def support_levels(graph: Any) -> dict[str, str]:
-    """What each finding rests on, computed from the graph's citations and audit statuses.
+    """What each finding rests on, computed from the graph's citations and claim audits.
 
     Parameters
     ----------
     graph: an rdflib Graph, a pyoxigraph Store, or anything ``peergraph.export.store.open_store``
     takes.
 
-    Returns ``{finding IRI: level id}`` with level ids ``verified-support``,
-    ``unverified-support`` and ``no-support`` (the local names of the ``pgv:`` IRIs that
-    ``pg:supportLevel`` takes). It reads ``cito:citesAsEvidence``, ``pg:referenceStatus`` and
-    the claim verdicts, never a materialised ``pg:supportLevel``.
+    Returns ``{finding IRI: level id}`` with the level ids of ``ingest.audit.LEVELS`` (the
+    local names of the ``pgv:`` IRIs that ``pg:supportLevel`` takes). It reads
+    ``cito:citesAsEvidence``, ``pg:resolvesTo`` and the claim audits (never the reference
+    status, never a materialised ``pg:supportLevel``).
 
     Examples
     --------
@@ -142,7 +144,7 @@ def finding_facts(graph: Graph) -> dict[str, FindingFacts]:
     """Per finding id, its outcomes (with groups), settings, comparisons and cited papers."""
     from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-    from peergraph.iris import CITO, PG
+    from peergraph.iris import CITO, PG, PGV
 
     levels_up: dict[Any, set[str]] = {}
 
@@ -168,10 +170,19 @@ def finding_facts(graph: Graph) -> dict[str, FindingFacts]:
         ff.settings = {_local(s) for s in graph.objects(f, PG.setting)}
         d = graph.value(f, PG.direction)
         ff.direction = _local(d) if d is not None else None
-        ff.persistence = graph.value(f, PG.persistence) is not None
+        ff.persistence = (
+            graph.value(f, PG.persistence) is not None
+            or graph.value(f, PG.followUpHorizon) is not None
+        )
         for comp in graph.objects(f, PG.comparison):
             ff.favours |= {_local(x) for x in graph.objects(comp, PG.favours)}
             for o in graph.objects(comp, PG.comparedOn):
+                ff.compared_on |= widen(o)
+        for mod in graph.objects(f, PG.moderation):  # "X favours peer support on Y" (issue 13)
+            if graph.value(mod, PG.moderationEffect) != PGV["favours"]:
+                continue
+            ff.favours |= {_local(x) for x in graph.objects(mod, PG.moderator)}
+            for o in graph.objects(mod, PG.moderatesOutcome):
                 ff.compared_on |= widen(o)
         for paper in graph.objects(f, CITO.citesAsEvidence):
             key = str(graph.value(paper, PG.citationKey) or paper)
@@ -219,16 +230,9 @@ def fragility(
     for c in conclusions:
         found = sorted((ff for ff in facts.values() if _matches(ff, c.match)), key=lambda x: x.id)
         cited = [set(ff.cites) for ff in found if ff.cites]
-        verified = [
-            {k for k, s in ff.cites.items() if s == "confirmed"}
-            for ff in found
-            if levels.get(ff.iri) == "verified-support"
-        ]
-        level = "no-support"
-        if verified:
-            level = "verified-support"
-        elif cited:
-            level = "unverified-support"
+        verified = [set(ff.cites) for ff in found if levels.get(ff.iri) == "verified-support"]
+        ranks = [LEVELS.index(levels.get(ff.iri, "no-support")) for ff in found]
+        level = LEVELS[min(ranks)] if ranks else "no-support"
         reported = sorted({r for ff in found for r in ff.reported_in})
         results.append(
             ConclusionResult(
@@ -426,6 +430,8 @@ class AuditReport:
     effects: list[dict[str, Any]]
     crossref: list[dict[str, Any]] | None = None
     warnings: list[str] = field(default_factory=list)
+    not_evidence: list[str] = field(default_factory=list)  # definitions, background statements
+    subgroups: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def unverified_only(self) -> list[str]:
@@ -513,7 +519,10 @@ def run_audit(
     findings = []
     not_reported = []
     status_of = {(r["source"], r["key"]): r["status"] for r in references}
+    not_evidence = [f"{f.id} ({f.kind})" for f in ds.findings if f.kind != "finding"]
     for f in ds.findings:
+        if f.kind != "finding":  # definitions and background statements are not evidence
+            continue
         iri = str(finding_iri(f.id))
         claim = audit.claims.get(f.id)
         findings.append(
@@ -524,6 +533,7 @@ def run_audit(
                     f"{k} ({status_of.get((f.source, k), UNCHECKED)})" for k in f.cites
                 ),
                 "verdict": claim.verdict if claim else "",
+                "certainty": f.certainty.level if f.certainty else "",
                 "label": f.label,
             }
         )
@@ -577,6 +587,7 @@ def run_audit(
             "ci_low": float(e.ci[0]) if e.ci else None,
             "ci_high": float(e.ci[1]) if e.ci else None,
             "i2_percent": float(e.i2) if e.i2 is not None else None,
+            "timepoint": e.timepoint or "",
             "text": effect_text(r, e),
         }
         for r in audit.records.values()
@@ -591,6 +602,20 @@ def run_audit(
         effects=effects,
         crossref=[asdict(x) for x in xref] if xref is not None else None,
         warnings=warnings,
+        not_evidence=not_evidence,
+        subgroups=[
+            {
+                "record": r.id,
+                "subgroup": g.id,
+                "setting": g.setting,
+                "outcome": g.outcome or "",
+                "reported_as": g.reported_as,
+                "text": f"{r.short()}: {g.setting.replace('-', ' ')}, "
+                f"{(g.outcome or 'outcome not named').replace('-', ' ')}: {g.reported_as}",
+            }
+            for r in audit.records.values()
+            for g in r.subgroups
+        ],
     )
 
 
@@ -632,7 +657,7 @@ def report_text(report: AuditReport) -> str:
     """The audit as a readable plain-text report."""
     refs = report.references
     lines = [f"References ({len(refs)}) by status"]
-    lines += _group(refs, "status", ("confirmed", "mismatched", "not-found", UNCHECKED), "key")
+    lines += _group(refs, "status", (*STATUSES, UNCHECKED), "key")
     lines.append("")
     for r in refs:
         if r["status"] == "confirmed":
@@ -646,7 +671,7 @@ def report_text(report: AuditReport) -> str:
             text += f"; close but not it: {r['related']}"
         lines.append(text)
     lines += ["", f"Claims audited ({len(report.claims)}) by verdict"]
-    verdicts = ("partly-supported", "overstated", "misattributed", "unverified", "uncited")
+    verdicts = VERDICTS
     lines += _group(report.claims, "verdict", verdicts)
     lines += ["", "Findings resting only on references whose records do not report them"]
     for r in report.not_reported or []:
@@ -657,8 +682,17 @@ def report_text(report: AuditReport) -> str:
         lines.append(text)
     if not report.not_reported:
         lines.append("  none")
-    lines += ["", f"Support levels ({len(report.findings)} findings)"]
+    lines += ["", f"Support levels ({len(report.findings)} findings; from the claim audit only)"]
     lines += _group(report.findings, "level", LEVELS)
+    if report.not_evidence:
+        lines += ["", f"Not evidence ({len(report.not_evidence)}): definitions and background"]
+        lines.append("  " + ", ".join(report.not_evidence))
+    hedged = [r["finding"] for r in report.findings if r.get("certainty", "") != "asserted"]
+    if hedged:
+        lines += ["", "Findings not stated as plain assertions (certainty from the sentence)"]
+        lines += _group(
+            report.findings, "certainty", ("hedged", "speculative", "necessary-condition")
+        )
     if report.conclusions:
         lines += [
             "",
@@ -674,7 +708,14 @@ def report_text(report: AuditReport) -> str:
                 lines.append(f"      the audit finds it reported in {c['reported_in']}")
     if report.effects:
         lines += ["", "Effect sizes reported by the resolved records"]
-        lines += [f"  {e['text']}" for e in report.effects]
+        lines += [
+            f"  {e['text']}"
+            + (f" (at {e['timepoint'].replace('-', ' ')})" if e["timepoint"] else "")
+            for e in report.effects
+        ]
+    if report.subgroups:
+        lines += ["", "Subgroup results reported by the resolved records"]
+        lines += [f"  {g['text']}" for g in report.subgroups]
     if report.crossref is not None:
         lines += ["", "Crossref check (records supplied as files)"]
         for x in report.crossref:
@@ -714,6 +755,7 @@ def write_report(report: AuditReport, out: str | Path) -> list[Path]:
         "not-reported": report.not_reported,
         "conclusions": report.conclusions,
         "effects": report.effects,
+        "subgroups": report.subgroups,
     }
     if report.crossref is not None:
         tables["crossref"] = report.crossref

@@ -280,6 +280,8 @@ def synthesize(
                 "intervention": intervention,
                 "outcomes": outcomes if c == 0 else outcomes[:1],
                 "direction": direction,
+                # the synthetic sentences state their claims without hedges
+                "certainty": {"level": "asserted"},
             }
             if rng.random() < 0.3:
                 rec["magnitude"] = _skewed(rng, terms["Magnitude"])

@@ -25,12 +25,30 @@ if TYPE_CHECKING:  # pragma: no cover
     from peergraph.ingest.records import Dataset, Finding
 
 AUDIT_FILE = "reference-audit.yaml"
-STATUSES = ("confirmed", "mismatched", "not-found")
+# Two axes, never mixed. Bibliographic status of a printed reference:
+STATUSES = ("confirmed", "mismatched", "chimera", "not-found")
 UNCHECKED = "unchecked"
-VERDICTS = ("partly-supported", "unverified", "misattributed", "overstated", "uncited")
+# Claim support, from the claim audit (the only axis pg:supportLevel is derived from):
+VERDICTS = (
+    "supported",
+    "partly-supported",
+    "overstated",
+    "unverified",
+    "misattributed",
+    "not-checked",
+    "uncited",
+)
+REPORTED = frozenset({"supported"})  # a checked cited record reports the claim
+REPORTED_DIFFERENTLY = frozenset({"partly-supported", "overstated"})  # weaker or different
 # verdicts saying the cited records do not report the claim as the source credits it
 NOT_REPORTED = frozenset({"unverified", "misattributed"})
-LEVELS = ("verified-support", "unverified-support", "no-support")
+LEVELS = (
+    "verified-support",
+    "partial-support",
+    "unverified-support",
+    "unchecked-claim",
+    "no-support",
+)
 DIFF_FIELDS = ("authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "record")
 MEASURES = {"hedges-g": "STATO_0000319", "smd": "STATO_0000100"}
 MEASURE_LABELS = {"hedges-g": "Hedges's g", "smd": "SMD"}
@@ -51,6 +69,18 @@ class Effect:
     outcome: str | None = None
     outcome_label: str | None = None
     significant: bool | None = None
+    timepoint: str | None = None  # a pgv:time-references id (when it was measured)
+
+
+@dataclass(frozen=True)
+class Subgroup:
+    """A subgroup result a record reports, in the record's words (no number when none was read)."""
+
+    id: str
+    setting: str
+    outcome: str | None
+    reported_as: str
+    significant: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -70,11 +100,13 @@ class Record:
     note: str | None = None
     sources: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
+    subgroups: tuple[Subgroup, ...] = ()
+    authors_complete: bool = True
 
     def short(self) -> str:
         families = [a.split(",")[0] for a in self.authors]
-        who = families[0] + (" et al." if len(families) > 2 else "")
-        if len(families) == 2:
+        who = families[0] + (" et al." if len(families) > 2 or not self.authors_complete else "")
+        if len(families) == 2 and self.authors_complete:
             who = f"{families[0]} & {families[1]}"
         return f"{who} {self.year}"
 
@@ -103,6 +135,7 @@ class ClaimCheck:
     checked_against: tuple[str, ...] = ()
     reported_in: tuple[str, ...] = ()
     note: str | None = None
+    candidates: tuple[str, ...] = ()  # records that could bear the claim, not read for it
     line: int | None = field(default=None, compare=False)  # in the audit file
 
 
@@ -351,6 +384,14 @@ class _Parser:
             effect = self.effect(eff, f"{where}, effect {i}") if isinstance(eff, dict) else None
             if effect:
                 effects.append(effect)
+        subgroups = []
+        for i, sub in enumerate(rec.get("subgroups") or [], 1):
+            sg = self.subgroup(sub, f"{where}, subgroup {i}") if isinstance(sub, dict) else None
+            if sg:
+                subgroups.append(sg)
+        complete = rec.get("authors_complete", True)
+        if not isinstance(complete, bool):
+            self.problem(where, "authors_complete", "must be true or false")
         if len(self.problems) > before:
             return None
         return Record(
@@ -367,7 +408,21 @@ class _Parser:
             note=self.text(rec, where, "note"),
             sources=self.iris(rec, where),
             effects=tuple(effects),
+            subgroups=tuple(subgroups),
+            authors_complete=bool(complete),
         )
+
+    def subgroup(self, sub: dict, where: str) -> Subgroup | None:
+        before = len(self.problems)
+        sid = self.text(sub, where, "id", required=True) or ""
+        setting = self.text(sub, where, "setting", required=True) or ""
+        reported = self.text(sub, where, "reported_as", required=True) or ""
+        significant = sub.get("significant")
+        if significant is not None and not isinstance(significant, bool):
+            self.problem(where, "significant", "must be true or false")
+        if len(self.problems) > before:
+            return None
+        return Subgroup(sid, setting, self.text(sub, where, "outcome"), reported, significant)
 
     def effect(self, eff: dict, where: str) -> Effect | None:
         before = len(self.problems)
@@ -400,6 +455,7 @@ class _Parser:
             outcome=self.text(eff, where, "outcome"),
             outcome_label=self.text(eff, where, "outcome_label"),
             significant=significant,
+            timepoint=self.text(eff, where, "timepoint"),
         )
 
     def reference(self, rec: dict, default_source: str, records: dict) -> ReferenceCheck | None:
@@ -454,11 +510,20 @@ class _Parser:
         verdict = self.choice(rec, where, "verdict", VERDICTS)
         checked = self.ids(rec, where, "checked_against", records)
         reported = self.ids(rec, where, "reported_in", records)
+        candidates = self.ids(rec, where, "candidates", records)
+        if verdict == "not-checked" and (checked or reported):
+            self.problem(
+                where,
+                "verdict",
+                "a claim checked against records is not 'not-checked'",
+                "give the verdict the records support, or list them under 'candidates:'",
+            )
+        if verdict == "supported" and not reported:
+            self.problem(where, "reported_in", "a supported claim names the records reporting it")
         if len(self.problems) > before or verdict is None:
             return None
-        return ClaimCheck(
-            finding, verdict, checked, reported, self.text(rec, where, "note"), line=_line(rec)
-        )
+        note = self.text(rec, where, "note")
+        return ClaimCheck(finding, verdict, checked, reported, note, candidates, line=_line(rec))
 
     def conclusion(self, rec: dict) -> Conclusion | None:
         where = self._where(rec, "conclusion", "id")
@@ -489,19 +554,35 @@ class _Parser:
 
 
 def finding_support_level(f: Finding, audit: Audit) -> str:
-    """``verified-support`` / ``unverified-support`` / ``no-support`` for one finding.
+    """The support level of one cited or uncited finding, from the claim axis only.
 
-    Verified: at least one cited reference is confirmed and the claim audit did not find the claim
-    unreported or misattributed. Same rule as ``queries/support-levels.rq``.
+    - ``no-support``: the finding cites nothing;
+    - ``unchecked-claim``: it cites something but no claim audit read the records for it (a
+      confirmed *reference* is not a confirmed *claim*);
+    - ``unverified-support``: the records checked do not report it (unverified, misattributed),
+      or only records the finding does not cite report it;
+    - ``partial-support``: a record a cited reference resolves to reports a weaker or different
+      claim (partly supported, overstated);
+    - ``verified-support``: a record a cited reference resolves to reports the claim.
+
+    Same rule as ``queries/support-levels.rq``; the bibliographic status plays no part.
     """
     if not f.cites:
         return "no-support"
     claim = audit.claims.get(f.id)
-    if claim and claim.verdict in NOT_REPORTED:
+    if claim is None or claim.verdict in ("not-checked", "uncited"):
+        return "unchecked-claim"
+    if claim.verdict in NOT_REPORTED:
         return "unverified-support"
-    if any(audit.status(f.source, key) == "confirmed" for key in f.cites):
-        return "verified-support"
-    return "unverified-support"
+    cited_records = {
+        rid
+        for key in f.cites
+        if (check := audit.references.get((f.source, key))) is not None
+        for rid in check.resolves_to
+    }
+    if not cited_records & set(claim.reported_in):
+        return "unverified-support"
+    return "verified-support" if claim.verdict in REPORTED else "partial-support"
 
 
 # --- formatting -------------------------------------------------------------------------------

@@ -31,10 +31,45 @@ class Source:
 
 @dataclass
 class Persistence:
+    """How long an effect lasts. ``horizon`` True: the sentence says effects were still reported
+    *up to* ``minimum``-``maximum`` units (a follow-up horizon), never a guaranteed duration."""
+
     minimum: float
     maximum: float
     unit: str
     measured_from: str
+    horizon: bool = False
+
+
+@dataclass
+class Cue:
+    """The words of the sentence that set a finding's certainty, with offsets in the source."""
+
+    level: str  # a pgv:certainty concept id (asserted, hedged, speculative, necessary-condition)
+    text: str | None = None
+    start: int = 0  # 0-based offset of the cue in the source text
+    end: int = 0
+
+
+@dataclass
+class Moderator:
+    """A setting or organisational feature the sentence says makes peer support work better
+    (favours), worse (disfavours) or differently (differs), on which outcomes."""
+
+    kind: str  # setting-moderator | organisational-moderator
+    effect: str  # favours | disfavours | differs
+    moderator: str | None = None  # concept id; None when the sentence names only the kind
+    relative_to: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EssayClassification:
+    """The source files ``concept`` under ``group`` where the vocabulary (CHIME) does not."""
+
+    concept: str
+    group: str
+    cue: Cue | None = None
 
 
 @dataclass
@@ -65,6 +100,11 @@ class Finding:
     organisational_factors: list[str] = field(default_factory=list)
     persistence: Persistence | None = None
     comparisons: list[Comparison] = field(default_factory=list)
+    kind: str = "finding"  # finding | definition | background (not evidence)
+    certainty: Cue | None = None
+    mechanism_certainty: Cue | None = None
+    moderators: list[Moderator] = field(default_factory=list)
+    essay_classifications: list[EssayClassification] = field(default_factory=list)
     note: str | None = None
     draft: bool = False
     file: str = ""

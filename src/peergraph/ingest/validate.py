@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peergraph.errors import Problem
-from peergraph.ingest.records import Comparison, Finding, Persistence, Source, display_path
+from peergraph.ingest.records import (
+    Comparison,
+    Cue,
+    EssayClassification,
+    Finding,
+    Moderator,
+    Persistence,
+    Source,
+    display_path,
+)
 from peergraph.ingest.vocabulary import Vocabulary
 from peergraph.text.references import Reference
 
@@ -27,8 +36,14 @@ DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 KNOWN_FIELDS = {
     "id", "source", "label", "quote", "start", "cites", "intervention", "outcomes", "direction",
     "magnitude", "populations", "settings", "mechanisms", "organisational_factors", "persistence",
-    "comparisons", "note", "draft", "__line__",
+    "comparisons", "note", "draft", "__line__", "kind", "certainty", "mechanism_certainty",
+    "moderators", "essay_classifies",
 }  # fmt: skip
+KINDS = ("finding", "definition", "background")
+MODERATOR_KINDS = {
+    "Setting": "setting-moderator",
+    "OrganisationalFactor": "organisational-moderator",
+}
 REQUIRED = ("id", "source", "label", "quote", "cites", "intervention", "outcomes")
 
 # field -> (pg class of its values, many?)
@@ -221,7 +236,14 @@ def _check_persistence(chk: _Checker, vocab: Vocabulary, value: Any) -> Persiste
     if not isinstance(value, dict):
         chk.add("persistence", "expected a mapping {min, max, unit, from}")
         return None
-    lo, hi = value.get("min"), value.get("max", value.get("min"))
+    horizon = "up_to" in value
+    if horizon:
+        if "min" in value or "max" in value:
+            chk.add("persistence", "give either up_to (a horizon) or min/max (a duration)")
+        up_to = value["up_to"] if isinstance(value["up_to"], list) else [value["up_to"]]
+        lo, hi = (up_to[0], up_to[-1]) if up_to else (None, None)
+    else:
+        lo, hi = value.get("min"), value.get("max", value.get("min"))
     unit, ref = value.get("unit"), value.get("from", "end-of-intervention")
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, hi))
     if not numeric:
@@ -233,7 +255,100 @@ def _check_persistence(chk: _Checker, vocab: Vocabulary, value: Any) -> Persiste
         chk.add("persistence", f"unknown unit '{unit}'", f"use one of {', '.join(UNITS)}")
     if ref not in vocab.of_class("TimeReference"):
         chk.add("persistence", f"unknown time reference '{ref}'", "use 'end-of-intervention'")
-    return Persistence(float(lo), float(hi), str(unit), str(ref))
+    return Persistence(float(lo), float(hi), str(unit), str(ref), horizon)
+
+
+def _check_cue(
+    chk: _Checker, vocab: Vocabulary, name: str, value: Any, quote: str, start: int | None
+) -> Cue | None:
+    """``{level, cue[, at]}``: the cue must be words of the quote (``at``: which occurrence)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"level": value}
+    if not isinstance(value, dict) or not value.get("level"):
+        chk.add(name, "expected {level, cue}", f'e.g. {name}: {{level: hedged, cue: "may"}}')
+        return None
+    level = str(value["level"])
+    _check_terms(chk, vocab, name, [level], "CertaintyLevel")
+    text = value.get("cue")
+    if text is None:
+        if level != "asserted":
+            chk.add(name, f"a {level} claim needs the cue words", 'add cue: "<words of the quote>"')
+        return Cue(level)
+    text = str(text)
+    hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", quote)]
+    at = value.get("at", 1)
+    if not hits:
+        chk.add(name, f"cue '{text}' is not in the quote", "copy the words from the sentence")
+        return None
+    if not isinstance(at, int) or not 1 <= at <= len(hits):
+        chk.add(name, f"'at' must be 1..{len(hits)} (occurrences of the cue in the quote)")
+        return None
+    offset = (start or 0) + hits[at - 1]
+    return Cue(level, text, offset, offset + len(text))
+
+
+def _check_moderators(chk: _Checker, vocab: Vocabulary, value: Any) -> list[Moderator]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        chk.add("moderators", "expected a list of {moderator, effect, relative_to, outcomes}")
+        return []
+    out = []
+    for item in value:
+        effect = str(item.get("effect") or "")
+        _check_terms(chk, vocab, "moderators", [effect], "ModerationEffect")
+        concept = item.get("moderator")
+        kind = item.get("kind")
+        if concept is not None:
+            concept = str(concept)
+            known = [c for c in MODERATOR_KINDS if concept in vocab.of_class(c)]
+            if not known:
+                chk.add(
+                    "moderators",
+                    f"moderator '{concept}' is neither a setting nor an organisational factor",
+                )
+                continue
+            kind = MODERATOR_KINDS[known[0]]
+        elif kind not in MODERATOR_KINDS.values():
+            chk.add("moderators", "each moderator needs 'moderator' (a concept id) or 'kind'")
+            continue
+        rel = [str(v) for v in _listify(item.get("relative_to"))]
+        outcomes = [str(v) for v in _listify(item.get("outcomes"))]
+        cls = "Setting" if kind == "setting-moderator" else "OrganisationalFactor"
+        _check_terms(chk, vocab, "moderators", rel, cls)
+        _check_terms(chk, vocab, "moderators", outcomes, "Outcome")
+        out.append(Moderator(str(kind), effect, concept, rel, outcomes))
+    return out
+
+
+def _check_classifications(
+    chk: _Checker, vocab: Vocabulary, value: Any, quote: str, start: int | None
+) -> list[EssayClassification]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        chk.add("essay_classifies", "expected a list of {concept, as, cue}")
+        return []
+    out = []
+    for item in value:
+        concept, group = str(item.get("concept") or ""), str(item.get("as") or "")
+        _check_terms(chk, vocab, "essay_classifies", [concept, group], "Outcome")
+        cue = None
+        if item.get("cue"):
+            cue = _check_cue(
+                chk, vocab, "essay_classifies", {"level": "asserted", "cue": item["cue"]},
+                quote, start,
+            )  # fmt: skip
+        out.append(EssayClassification(concept, group, cue))
+    return out
+
+
+def _listify(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _check_comparisons(chk: _Checker, vocab: Vocabulary, value: Any) -> list[Comparison]:
@@ -339,6 +454,17 @@ def validate_findings(
                 _check_cites(chk, indexes[source.id], cites, quote)
         persistence = _check_persistence(chk, vocab, rec.get("persistence"))
         comparisons = _check_comparisons(chk, vocab, rec.get("comparisons"))
+        kind = str(rec.get("kind", "finding"))
+        if kind not in KINDS:
+            chk.add("kind", f"unknown kind '{kind}'", "one of: " + ", ".join(KINDS))
+        text = quote if isinstance(quote, str) else ""
+        at = span[0] if span else None
+        certainty = _check_cue(chk, vocab, "certainty", rec.get("certainty"), text, at)
+        mech_certainty = _check_cue(
+            chk, vocab, "mechanism_certainty", rec.get("mechanism_certainty"), text, at
+        )
+        moderators = _check_moderators(chk, vocab, rec.get("moderators"))
+        classified = _check_classifications(chk, vocab, rec.get("essay_classifies"), text, at)
         draft = rec.get("draft", False)
         if not isinstance(draft, bool):
             chk.add("draft", "expected true or false")
@@ -363,6 +489,11 @@ def validate_findings(
                 organisational_factors=values["organisational_factors"],
                 persistence=persistence,
                 comparisons=comparisons,
+                kind=kind,
+                certainty=certainty,
+                mechanism_certainty=mech_certainty,
+                moderators=moderators,
+                essay_classifications=classified,
                 note=str(rec["note"]).strip() if rec.get("note") else None,
                 draft=bool(draft),
                 file=shown,

@@ -29,6 +29,7 @@ from peergraph.ingest.audit import (
     UNCHECKED,
     Effect,
     Record,
+    Subgroup,
     citation_text,
     effect_text,
     finding_support_level,
@@ -36,7 +37,7 @@ from peergraph.ingest.audit import (
     read_audit,
 )
 from peergraph.ingest.dataset import load
-from peergraph.ingest.records import Dataset, Finding, Source
+from peergraph.ingest.records import Cue, Dataset, Finding, Persistence, Source
 from peergraph.ingest.validate import CitationIndex
 from peergraph.iris import (
     CITO,
@@ -305,7 +306,7 @@ def source_triples(source: Source) -> Iterator[Triple]:
 def finding_triples(ds: Dataset, f: Finding) -> Iterator[Triple]:
     source = ds.sources[f.source]
     node = finding_iri(f.id)
-    yield node, RDF.type, PG.Finding
+    yield node, RDF.type, STATEMENT_CLASSES[f.kind]
     yield node, DCTERMS.identifier, _lit(f.id)
     yield node, RDFS.label, _lit(f.label)
     yield node, PG.assertedIn, source_iri(f.source)
@@ -329,7 +330,9 @@ def finding_triples(ds: Dataset, f: Finding) -> Iterator[Triple]:
         yield node, SKOS.editorialNote, _lit(f.note)
     if f.draft:
         yield node, PG.draft, _lit(True)
-    if f.persistence:
+    if f.persistence and f.persistence.horizon:
+        yield from horizon_triples(f)
+    elif f.persistence:
         p = f.persistence
         dur = finding_iri(f.id, "persistence")
         yield node, PG.persistence, dur
@@ -357,6 +360,110 @@ def finding_triples(ds: Dataset, f: Finding) -> Iterator[Triple]:
             yield cnode, PG.comparedOn, concept_iri(outcome)
         yield cnode, RDFS.label, _lit(f"{comp.favours} better than {' or '.join(comp.over)}")
     yield from quote_triples(source, f)
+
+
+STATEMENT_CLASSES = {
+    "finding": PG.Finding,
+    "definition": PG.Definition,  # not evidence: defines a term
+    "background": PG.BackgroundStatement,  # not evidence: frames the topic
+}
+
+
+def horizon_triples(f: Finding) -> Iterator[Triple]:
+    """ "Still reported up to L-U units": a follow-up horizon, deliberately without pg:minimum."""
+    p = f.persistence
+    assert p is not None
+    node, hor = finding_iri(f.id), finding_iri(f.id, "horizon")
+    yield node, PG.followUpHorizon, hor
+    yield hor, RDF.type, PG.FollowUpHorizon
+    yield hor, PG.horizonLowerBound, _lit(Decimal(str(p.minimum)).normalize(), XSD.decimal)
+    yield hor, PG.horizonUpperBound, _lit(Decimal(str(p.maximum)).normalize(), XSD.decimal)
+    yield hor, TIME.unitType, TIME_UNITS[p.unit]
+    yield hor, PG.measuredFrom, concept_iri(p.measured_from)
+    yield hor, RDFS.label, _lit(horizon_label(p))
+
+
+def horizon_label(p: Persistence) -> str:
+    span = _num(p.minimum) if p.minimum == p.maximum else f"{_num(p.minimum)}–{_num(p.maximum)}"
+    return (
+        f"effects still reported up to {span} {p.unit}s after the "
+        f"{p.measured_from.replace('-', ' ')} (a follow-up horizon, not a minimum duration)"
+    )
+
+
+def statement_triples(ds: Dataset, f: Finding) -> Iterator[Triple]:
+    """What the sentence's own words add: certainty and its cue, moderators, and the source's
+    own classification of outcomes. Kept apart from ``finding_triples`` so it ports easily."""
+    source = ds.sources[f.source]
+    node = finding_iri(f.id)
+    for prop, cue_prop, cue, name in (
+        (PG.certainty, PG.certaintyCue, f.certainty, "certainty"),
+        (PG.mechanismCertainty, PG.certaintyCue, f.mechanism_certainty, "mechanism-certainty"),
+    ):
+        if cue is None:
+            continue
+        yield node, prop, concept_iri(cue.level)
+        if cue.text is not None:
+            ann = finding_iri(f.id, f"{name}-cue")
+            yield node, cue_prop, ann
+            yield from cue_triples(source, f, ann, cue, concept_iri(cue.level))
+    for n, m in enumerate(f.moderators, 1):
+        mnode = finding_iri(f.id, f"moderation-{n}")
+        yield node, PG.moderation, mnode
+        yield mnode, RDF.type, PG.Moderation
+        yield mnode, PG.moderatorKind, concept_iri(m.kind)
+        yield mnode, PG.moderationEffect, concept_iri(m.effect)
+        if m.moderator:
+            yield mnode, PG.moderator, concept_iri(m.moderator)
+        for other in m.relative_to:
+            yield mnode, PG.relativeTo, concept_iri(other)
+        for outcome in m.outcomes:
+            yield mnode, PG.moderatesOutcome, concept_iri(outcome)
+        who = (m.moderator or m.kind).replace("-", " ")
+        label = f"{who} {m.effect} peer support"
+        if m.relative_to:
+            label += " relative to " + " or ".join(m.relative_to)
+        if m.outcomes:
+            label += " on " + ", ".join(o.replace("-", " ") for o in m.outcomes)
+        yield mnode, RDFS.label, _lit(label)
+        yield mnode, PROV.wasDerivedFrom, finding_iri(f.id, "quote")
+    for n, c in enumerate(f.essay_classifications, 1):
+        cnode = finding_iri(f.id, f"essay-classification-{n}")
+        yield node, PG.essayClassification, cnode
+        yield cnode, RDF.type, PG.EssayClassification
+        yield cnode, PG.classifiedConcept, concept_iri(c.concept)
+        yield cnode, PG.classifiedUnder, concept_iri(c.group)
+        yield cnode, PROV.wasAttributedTo, source_iri(f.source)
+        yield (
+            cnode,
+            RDFS.label,
+            _lit(f"the source files {c.concept} under {c.group.replace('-', ' ')}"),
+        )
+        if c.cue is not None and c.cue.text is not None:
+            ann = finding_iri(f.id, f"essay-classification-{n}-cue")  # body: the classification
+            yield from cue_triples(source, f, ann, c.cue, cnode)
+
+
+def cue_triples(source: Source, f: Finding, ann: URIRef, cue: Cue, body: Node) -> Iterator[Triple]:
+    """A Web Annotation (oa:classifying) selecting the cue words in the source by quote and
+    offsets; the body is what the cue sets (a certainty level, a classification)."""
+    target, quote, position = (URIRef(f"{ann}-{part}") for part in ("target", "quote", "position"))
+    text = source.text
+    yield ann, RDF.type, OA.Annotation
+    yield ann, OA.motivatedBy, OA.classifying
+    yield ann, OA.hasBody, body
+    yield ann, OA.hasTarget, target
+    yield target, RDF.type, OA.SpecificResource
+    yield target, OA.hasSource, source_iri(f.source)
+    yield target, OA.hasSelector, quote
+    yield target, OA.hasSelector, position
+    yield quote, RDF.type, OA.TextQuoteSelector
+    yield quote, OA.exact, _lit(cue.text)
+    yield quote, OA.prefix, _lit(text[max(0, cue.start - CONTEXT_CHARS) : cue.start])
+    yield quote, OA.suffix, _lit(text[cue.end : cue.end + CONTEXT_CHARS])
+    yield position, RDF.type, OA.TextPositionSelector
+    yield position, OA.start, _lit(cue.start, XSD.nonNegativeInteger)
+    yield position, OA.end, _lit(cue.end, XSD.nonNegativeInteger)
 
 
 def _num(x: float) -> str:
@@ -403,6 +510,8 @@ def data_triples(ds: Dataset) -> Iterator[Triple]:
         if paper_node(ref) not in seen:
             seen.add(paper_node(ref))
             yield from paper_triples(None, ref)
+    for f in ds.findings:
+        yield from statement_triples(ds, f)
     yield from audit_triples(ds)
 
 
@@ -576,7 +685,11 @@ def audit_triples(ds: Dataset) -> Iterator[Triple]:
                 used_records.add(rid)
                 yield anode, PG.reportedIn, record_iri(rid)
                 yield anode, PROV.wasDerivedFrom, record_iri(rid)
-        yield node, PG.supportLevel, concept_iri(finding_support_level(f, audit))
+            for rid in claim.candidates:
+                used_records.add(rid)
+                yield anode, PG.candidateRecord, record_iri(rid)
+        if f.kind == "finding":  # definitions and background statements are not evidence
+            yield node, PG.supportLevel, concept_iri(finding_support_level(f, audit))
     # real records, only those the graph links to
     for rid in sorted(used_records):
         r = audit.records[rid]
@@ -605,6 +718,8 @@ def audit_triples(ds: Dataset) -> Iterator[Triple]:
             yield from journal_triples(rnode, r.journal)
         if r.authors:
             yield rnode, PG.authorList, _lit("; ".join(r.authors))
+        if not r.authors_complete:  # the audit saw "et al.": these are not all the authors
+            yield rnode, PG.authorListComplete, _lit(False)
         for author in r.authors:
             family, _, given = (p.strip() for p in author.partition(","))
             yield rnode, DCTERMS.creator, person_iri(family, given, f"record-{rid}")
@@ -613,6 +728,8 @@ def audit_triples(ds: Dataset) -> Iterator[Triple]:
             yield from _source_entity(rnode, iri)
         for eff in r.effects:
             yield from _effect_triples(r, eff)
+        for sub in r.subgroups:
+            yield from subgroup_triples(r, sub)
 
 
 def _source_entity(node: URIRef, iri: str) -> Iterator[Triple]:
@@ -631,6 +748,8 @@ def _effect_triples(r: Record, eff: Effect) -> Iterator[Triple]:
         yield node, PG.measuresOutcome, concept_iri(eff.outcome)
     if eff.significant is not None:
         yield node, PG.statisticallySignificant, _lit(eff.significant)
+    if eff.timepoint:
+        yield node, PG.timePoint, concept_iri(eff.timepoint)
     for iri in r.sources:
         yield node, PROV.wasDerivedFrom, URIRef(iri)
     if eff.ci:
@@ -650,3 +769,24 @@ def _effect_triples(r: Record, eff: Effect) -> Iterator[Triple]:
         yield i2, RDF.type, OBO["STATO_0000420"]
         yield i2, RDFS.label, _lit(f"I² = {format(eff.i2, 'f')}%")
         yield i2, PG.estimate, _lit(eff.i2, XSD.decimal)
+
+
+def subgroup_triples(r: Record, sub: Subgroup) -> Iterator[Triple]:
+    """A subgroup result in the record's words (the audit read no number for it)."""
+    node = data_iri(f"record/{r.id}-subgroup-{sub.id}")
+    yield record_iri(r.id), PG.subgroupResult, node
+    yield node, RDF.type, PG.SubgroupResult
+    yield node, PG.subgroupSetting, concept_iri(sub.setting)
+    if sub.outcome:
+        yield node, PG.subgroupOutcome, concept_iri(sub.outcome)
+    yield node, PG.reportedAs, _lit(sub.reported_as)
+    if sub.significant is not None:
+        yield node, PG.statisticallySignificant, _lit(sub.significant)
+    what = (sub.outcome or "outcome not named").replace("-", " ")
+    yield (
+        node,
+        RDFS.label,
+        _lit(f"{r.short()}: {sub.setting} subgroup, {what}: {sub.reported_as}"),
+    )
+    for iri in r.sources:
+        yield node, PROV.wasDerivedFrom, URIRef(iri)

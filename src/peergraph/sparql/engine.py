@@ -78,6 +78,7 @@ class Param:
     name: str
     kind: str
     help: str
+    default: str | None = None  # ``# param: name kind=default help``: bound when not given
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,10 @@ def _parse_header(name: str, text: str) -> NamedQuery:
         key, _, value = line[1:].strip().partition(":")
         if key == "param":
             pname, kind, *rest = value.split(None, 2)
-            params.append(Param(pname, kind, rest[0].strip() if rest else ""))
+            kind, eq, default = kind.partition("=")
+            params.append(
+                Param(pname, kind, rest[0].strip() if rest else "", default if eq else None)
+            )
         else:
             meta[key.strip()] = value.strip()
     return NamedQuery(
@@ -288,6 +292,10 @@ def _term(value: Any, kind: str | None) -> pyoxigraph.NamedNode | pyoxigraph.Lit
         return ox.NamedNode(PGV + text)
     if kind == "finding":
         return ox.NamedNode(PGD + "finding/" + text)
+    if kind == "boolean":
+        if text.lower() not in ("true", "false"):
+            raise UsageError(f"parameter value {text!r} is not true or false")
+        return ox.Literal(text.lower(), datatype=ox.NamedNode(XSD + "boolean"))
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d+", text):
             raise UsageError(f"parameter value {text!r} is not an integer")
@@ -621,6 +629,9 @@ def prepare(
 ) -> tuple[str, str]:
     """Resolve, bind and check a query: returns (SPARQL text, form)."""
     text, named = resolve(name_or_sparql)
+    defaults = {p.name: p.default for p in named.params if p.default is not None} if named else {}
+    if defaults:
+        params = {**defaults, **(params or {})}
     if params:
         if named is not None:
             declared = {p.name for p in named.params}

@@ -50,11 +50,18 @@ class EvidenceMap:
         return self.cells.get((setting, outcome), Cell())
 
 
-def evidence_map(graph: Graph, *, setting: str | None = None) -> EvidenceMap:
+HEDGED = ("hedged", "speculative")  # certainty levels left out with include_hedged=False
+
+
+def evidence_map(
+    graph: Graph, *, include_hedged: bool = True, setting: str | None = None
+) -> EvidenceMap:
     """Count findings per (setting, outcome) cell; a finding without a setting counts in the
     "setting not stated" row, and one about a recovery group as a whole in that group's
-    "(overall)" column. ``setting`` (``render --setting``) keeps that row and its findings only,
-    as the graph page does."""
+    "(overall)" column. ``include_hedged=False`` leaves out findings the source hedges or
+    speculates about, so cells resting only on them show as gaps. Definitions and background
+    statements are not findings and never count. ``setting`` (``render --setting``) keeps that
+    row and its findings only, as the graph page does."""
     from peergraph.view.model import RECOVERY_GROUP_ORDER, _local, _Reader, build_view
 
     r = _Reader(graph)
@@ -93,10 +100,17 @@ def evidence_map(graph: Graph, *, setting: str | None = None) -> EvidenceMap:
             papers_of.setdefault(a, []).append(nodes[b].label)
     cells: dict[tuple[str, str], Cell] = {}
     findings: dict[str, dict[str, Any]] = {}
+    hedged = {
+        _local(f)
+        for f in graph.subjects(r.RDF.type, r.pg("Finding"))
+        if any(_local(c) in HEDGED for c in r.objects(f, r.pg("certainty")))
+    }
     for n in view.nodes:
         if n.cls != "finding" or (setting is not None and setting not in n.settings):
             continue
         fid = n.id.split(":", 1)[1]
+        if not include_hedged and fid in hedged:
+            continue
         details = dict((k, v) for k, v in n.details)
         direction = details.get("Direction", "not stated")
         directions = direction if isinstance(direction, list) else [direction]
@@ -143,12 +157,16 @@ def _header_runs(columns: list[Column], key: str) -> list[tuple[str, int, str]]:
 
 
 def evidence_map_html(
-    graph: Graph, *, title: str = "peergraph evidence gap map", setting: str | None = None
+    graph: Graph,
+    *,
+    title: str = "peergraph evidence gap map",
+    include_hedged: bool = True,
+    setting: str | None = None,
 ) -> bytes:
     """The evidence map page (offline, escaped), as UTF-8 bytes; ``setting`` keeps one row."""
     from peergraph.view.page import template_env
 
-    em = evidence_map(graph, setting=setting)
+    em = evidence_map(graph, include_hedged=include_hedged, setting=setting)
     if setting is not None:
         title = f"{title} (setting: {setting})"
     max_count = max((len(c.findings) for c in em.cells.values()), default=1)

@@ -17,7 +17,7 @@ from peergraph.iris import PG_NS, PGV_NS
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
 
-# issue 9 adds pg:supportLevel -> pgv:verified-support | unverified-support | no-support
+# issue 9 adds pg:supportLevel; issue 13 derives it from the claim audit only (ingest.audit.LEVELS)
 SUPPORT_LEVEL = PG_NS + "supportLevel"
 VERIFIED = PGV_NS + "verified-support"
 
@@ -307,6 +307,8 @@ def _durations(r: _Reader, finding: object, time_unit: object) -> list[str]:
         if frm:
             text += f" after {frm[0]}"
         out.append(text)
+    for h in r.objects(finding, r.pg("followUpHorizon")):  # "up to", never a minimum
+        out.append(r.label(h))
     return out
 
 
