@@ -143,10 +143,12 @@ def evidence_strength(graph: nx.DiGraph) -> tuple[list[dict], list[dict]]:
     hope is evidence on personal recovery), ``score`` sums their design weights, ``direct_papers``
     counts only claims naming the outcome itself, ``uncited_findings`` counts claims citing nothing.
     """
-    from peergraph.analysis.network import pair_evidence
+    from peergraph.analysis.projection import NO_SETTING, pair_evidence
 
     by_outcome, by_pair = [], []
     for (setting, outcome), e in pair_evidence(graph).items():
+        if setting == NO_SETTING:
+            continue
         row = {
             "outcome": graph.nodes[outcome]["short_id"],
             "outcome_label": graph.nodes[outcome]["label"],
