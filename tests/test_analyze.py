@@ -285,3 +285,74 @@ def test_graphml_and_gexf_writers_escape_odd_text(tmp_path):
         assert back.nodes["c"]["flag"] is True
         assert back.edges["a&b", "c"]["property"] == "pg:outcome"
 
+
+
+ODD_CONTROL = "quote with a bell\x07 and a form feed\x0c"
+
+
+def _odd_graph() -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_node("a", label=ODD_CONTROL, year=2023)
+    g.add_node("b", label="plain", year=2024)
+    g.add_edge("a", "b", property="pg:outcome")
+    return g
+
+
+def test_networkx_graphml_writer_fails_on_control_characters_that_ours_drops(tmp_path):
+    """Why to_graphml is ours (see the comment above it in analysis/network.py)."""
+    import io
+    from xml.etree.ElementTree import ParseError
+
+    from peergraph.analysis.network import to_graphml
+
+    buf = io.BytesIO()
+    try:
+        nx.write_graphml(_odd_graph(), buf)  # lxml writer: refuses
+    except ValueError:
+        pass
+    else:  # the ElementTree writer (no lxml): writes XML that cannot be read back
+        with pytest.raises(ParseError):
+            nx.read_graphml(io.BytesIO(buf.getvalue()))
+    back = nx.read_graphml(io.BytesIO(to_graphml(_odd_graph())))
+    assert back.nodes["a"] == {"label": "quote with a bell and a form feed", "year": 2023}
+
+
+def test_networkx_gexf_writer_is_ill_formed_on_control_characters_and_dated(tmp_path):
+    """Why to_gexf is ours: networkx's GEXF cannot be read back and carries today's date."""
+    import io
+    import time
+    from xml.etree.ElementTree import ParseError
+
+    from peergraph.analysis.network import to_gexf
+
+    buf = io.BytesIO()
+    nx.write_gexf(_odd_graph(), buf)
+    with pytest.raises(ParseError):
+        nx.read_gexf(io.BytesIO(buf.getvalue()))
+    clean = nx.DiGraph(_odd_graph())
+    clean.nodes["a"]["label"] = "clean"
+    buf = io.BytesIO()
+    nx.write_gexf(clean, buf)
+    assert f'lastmodifieddate="{time.strftime("%Y-%m-%d")}"'.encode() in buf.getvalue()
+    ours = to_gexf(_odd_graph())
+    assert b"lastmodifieddate" not in ours
+    back = nx.read_gexf(io.BytesIO(ours))
+    assert back.nodes["a"]["label"] == "quote with a bell and a form feed"
+
+
+def test_our_graphml_and_gexf_read_back_as_networkx_own_files_do(result):
+    """On the essay's three graphs (no control characters), ours and networkx's writers give the
+    same graph back: node and edge data, types, order."""
+    import io
+
+    from peergraph.analysis.network import to_gexf, to_graphml
+
+    for graph in (result.network, result.co_support, result.setting_outcome):
+        for ours, write, read in ((to_graphml, nx.write_graphml, nx.read_graphml),
+                                  (to_gexf, nx.write_gexf, nx.read_gexf)):  # fmt: skip
+            theirs = io.BytesIO()
+            write(graph, theirs)
+            a = read(io.BytesIO(ours(graph)))
+            b = read(io.BytesIO(theirs.getvalue()))
+            assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+            assert list(a.edges(data=True)) == list(b.edges(data=True))

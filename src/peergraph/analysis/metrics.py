@@ -417,8 +417,9 @@ def analyze(
 
     Parameters
     ----------
-    source : rdflib.Graph, pyoxigraph.Store, or anything :func:`peergraph.export.store.open_store`
-        accepts (None = the bundled data)
+    source : rdflib.Graph, pyoxigraph.Store, RDF file path (streamed, see
+        :mod:`peergraph.analysis.projection`), a projection already made, or anything
+        :func:`peergraph.export.store.open_store` accepts (None = the bundled data)
     paths : pairs of node names to explain (see :func:`explain_path`)
     seed, betweenness_samples : see :func:`centrality`
 
@@ -432,9 +433,18 @@ def analyze(
     >>> result.tables["centrality"][0]["class"]
     'Outcome'
     """
-    from peergraph.analysis.network import co_support_view, evidence_network, setting_outcome_view
+    from pathlib import Path
 
-    if source is None or not (hasattr(source, "triples") or hasattr(source, "quads_for_pattern")):
+    from peergraph.analysis.network import co_support_view, evidence_network, setting_outcome_view
+    from peergraph.analysis.projection import is_projection
+
+    readable = (
+        hasattr(source, "triples")
+        or hasattr(source, "quads_for_pattern")
+        or isinstance(source, (str, Path))
+        or is_projection(source)
+    )
+    if source is None or not readable:
         from peergraph.export.store import open_store
 
         source = open_store(source)

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from peergraph.iris import PREFIXES as _NS
 
@@ -128,9 +128,9 @@ _INT_TYPES = {XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", 
 _FLOAT_TYPES = {XSD + t for t in ("decimal", "double", "float")}
 
 
-@dataclass(frozen=True)
-class Lit:
-    """A literal as read from any backend: lexical form, datatype IRI, language tag."""
+class Lit(NamedTuple):
+    """A literal as read from any backend: lexical form, datatype IRI, language tag (a tuple:
+    millions are made when a large file is read)."""
 
     value: str
     datatype: str | None = None
@@ -231,24 +231,28 @@ class TripleSource:
     def _read_file(self) -> dict[str, list[tuple[str, str | Lit]]]:
         """One streaming pass of pyoxigraph's parser, keeping the triples of :data:`PREDICATES`
         (IRIs interned: a finding's IRI is one string however many triples name it)."""
+        import sys
+
         import pyoxigraph as ox
 
         from peergraph.errors import UsageError
 
         path: Path = self.source
-        wanted = {p: [] for p in PREDICATES}
-        strings: dict[str, str] = {}
-        intern = strings.setdefault
+        wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in PREDICATES}
+        bucket_of = wanted.get
+        named, literal, intern = ox.NamedNode, ox.Literal, sys.intern
         try:
             for t in ox.parse(path=str(path), format=_file_format(path)):
-                bucket = wanted.get(t.predicate.value)
-                if bucket is None or not isinstance(t.subject, ox.NamedNode):
+                bucket = bucket_of(t.predicate.value)
+                if bucket is None:
                     continue
-                s, o = t.subject.value, t.object
-                if isinstance(o, ox.NamedNode):
-                    bucket.append((intern(s, s), intern(o.value, o.value)))
-                elif isinstance(o, ox.Literal):
-                    bucket.append((intern(s, s), Lit(o.value, o.datatype.value, o.language)))
+                s, o = t.subject, t.object
+                if type(s) is not named:
+                    continue
+                if type(o) is named:
+                    bucket.append((intern(s.value), intern(o.value)))
+                elif type(o) is literal:
+                    bucket.append((intern(s.value), Lit(o.value, o.datatype.value, o.language)))
         except SyntaxError as exc:
             raise UsageError(f"{path}: cannot be read as RDF ({exc})") from None
         return wanted
@@ -347,14 +351,18 @@ def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
     _add_quotes(src, node_class, attrs)
 
     graph = nx.DiGraph()
-    for iri in sorted(node_class):
-        graph.add_node(iri, **_node_attributes(iri, node_class[iri], attrs.pop(iri, {})))
+    graph.add_nodes_from(
+        (iri, _node_attributes(iri, node_class[iri], attrs.pop(iri, {})))
+        for iri in sorted(node_class)
+    )
+    del node_class, attrs
+    graph.add_edges_from(
+        (s, o, {"property": props[0]} if len(props) == 1
+         else {"property": props[0], "properties": " ".join(props)})
+        for (s, o), props in sorted(edges.items())
+    )  # fmt: skip
     designs: dict[str, list[str]] = defaultdict(list)
-    for (s, o), props in sorted(edges.items()):
-        data = {"property": props[0]}
-        if len(props) > 1:
-            data["properties"] = " ".join(props)
-        graph.add_edge(s, o, **data)
+    for (s, o), props in edges.items():
         if props[0] == "pg:studyDesign":
             designs[s].append(local_name(o))
     for paper, design_names in designs.items():

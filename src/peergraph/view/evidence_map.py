@@ -154,14 +154,16 @@ def evidence_map_html(
     source: Any,
     *,
     title: str = "peergraph evidence gap map",
-    max_listed: int = MAX_LISTED_FINDINGS,
-    cell_list: int = CELL_LIST,
+    max_listed: int | None = None,
+    cell_list: int | None = None,
 ) -> bytes:
     """The evidence map page (offline, escaped), as UTF-8 bytes; above ``max_listed`` findings
     each cell lists only its ``cell_list`` lowest-id findings (counts stay complete)."""
     from peergraph.view.page import template_env
 
     em = evidence_map(source)
+    max_listed = MAX_LISTED_FINDINGS if max_listed is None else max_listed
+    cell_list = CELL_LIST if cell_list is None else cell_list
     max_count = max((len(c.findings) for c in em.cells.values()), default=1)
     table = []
     for sid, slabel in em.rows:

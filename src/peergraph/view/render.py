@@ -159,21 +159,21 @@ def graph_html(
     setting: str | None = None,
     outcome: str | None = None,
     max_nodes: int | None = None,
-    limit: int = DEFAULT_MAX_NODES,
+    limit: int | None = None,
     title: str = "peergraph: peer support in mental health recovery",
 ) -> bytes:
     """The interactive graph page as UTF-8 bytes, built with pyvis and our offline template.
 
     ``source`` is anything :func:`peergraph.analysis.projection.project` reads (an rdflib Graph,
     a pyoxigraph Store, an RDF file path) or a projection already made. When, after the filters,
-    the view has more than ``max_nodes`` (default ``limit``) nodes, a deterministic sample is
-    drawn (see :data:`DEFAULT_MAX_NODES`) and the page says in a banner what was left out.
+    the view has more than ``max_nodes`` (default ``limit``, default :data:`DEFAULT_MAX_NODES`)
+    nodes, a deterministic sample is drawn and the page says in a banner what was left out.
     """
     from pyvis.network import Network
 
     from peergraph.view.model import build_view, filter_view
 
-    budget = max_nodes if max_nodes is not None else limit
+    budget = max_nodes if max_nodes is not None else limit or DEFAULT_MAX_NODES
     view = filter_view(build_view(source), setting=setting, outcome=outcome, max_nodes=budget)
     payload = vis_payload(view, title=title)
     net = Network(
@@ -214,7 +214,7 @@ def render(
     setting: str | None = None,
     outcome: str | None = None,
     max_nodes: int | None = None,
-    limit: int = DEFAULT_MAX_NODES,
+    limit: int | None = None,
     evidence_map: bool = True,
 ) -> dict[str, int]:
     """Write ``peergraph.html`` (and ``evidence-map.html``) into ``out_dir``; returns sizes.
