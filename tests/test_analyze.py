@@ -356,3 +356,15 @@ def test_our_graphml_and_gexf_read_back_as_networkx_own_files_do(result):
             b = read(io.BytesIO(theirs.getvalue()))
             assert list(a.nodes(data=True)) == list(b.nodes(data=True))
             assert list(a.edges(data=True)) == list(b.edges(data=True))
+
+
+def test_large_graphs_run_louvain_on_the_second_core_with_the_same_result(graph, monkeypatch):
+    """Above PARALLEL_MIN_NODES, Louvain runs in a forked child beside betweenness; forcing that
+    path on the essay gives the tables of the one-process run."""
+    from peergraph.analysis import metrics
+
+    serial = analyze(graph, seed=7)
+    monkeypatch.setattr(metrics, "PARALLEL_MIN_NODES", 1)
+    parallel = analyze(graph, seed=7)
+    assert parallel.tables == serial.tables
+    assert len(parallel.tables["communities"]) >= 3

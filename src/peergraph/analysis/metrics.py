@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +68,9 @@ PATH_HUB_PROPERTIES = frozenset({
 # Exact betweenness up to this many nodes; above it, a seeded sample of ``k`` pivots (each pivot
 # costs one breadth-first search over every link), k = BETWEENNESS_WORK / links, within bounds.
 EXACT_BETWEENNESS_MAX_NODES = 5000
+# From this many nodes in the topic view, Louvain runs in a forked child process on the second
+# core while this one computes betweenness and PageRank (the two slowest steps; same results).
+PARALLEL_MIN_NODES = 5000
 BETWEENNESS_WORK = 2_000_000
 BETWEENNESS_SAMPLES_MIN, BETWEENNESS_SAMPLES_MAX = 8, 64
 DEFAULT_SEED = 42
@@ -136,7 +139,9 @@ def design_weight(graph: nx.DiGraph, paper: str) -> float:
                default=DESIGN_WEIGHTS["unknown"])  # fmt: skip
 
 
-def evidence_strength(graph: nx.DiGraph) -> tuple[list[dict], list[dict]]:
+def evidence_strength(
+    graph: nx.DiGraph, pairs: dict[tuple[str | None, str], Any] | None = None
+) -> tuple[list[dict], list[dict]]:
     """Rows per outcome and per (setting, outcome) pair, strongest first.
 
     ``papers`` counts distinct cited papers (claims on narrower outcomes included: a finding on
@@ -146,7 +151,8 @@ def evidence_strength(graph: nx.DiGraph) -> tuple[list[dict], list[dict]]:
     from peergraph.analysis.projection import NO_SETTING, pair_evidence
 
     by_outcome, by_pair = [], []
-    for (setting, outcome), e in pair_evidence(graph).items():
+    pairs = pair_evidence(graph) if pairs is None else pairs
+    for (setting, outcome), e in pairs.items():
         if setting == NO_SETTING:
             continue
         row = {
@@ -249,23 +255,70 @@ def centrality_rows(graph: nx.DiGraph, scores: dict[str, dict[str, float]]) -> l
     return rows
 
 
+def louvain(view: nx.Graph, seed: int = DEFAULT_SEED) -> list[set[str]]:
+    """Louvain communities of ``view`` (seeded: the same on every run)."""
+    import networkx as nx
+
+    return nx.community.louvain_communities(view, seed=seed) if view.number_of_edges() else []
+
+
+def in_child_process(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``fn()`` in a forked child (it sees this process's memory, nothing is pickled but
+    the result) and return a function that waits for its result; ``fn()`` here when the platform
+    cannot fork."""
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork (Windows)
+        value = fn()
+        return lambda: value
+    recv, send = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            send.send((True, fn()))
+        except BaseException as exc:  # pragma: no cover - reported by the parent
+            send.send((False, f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=run, daemon=True)
+    proc.start()
+    send.close()
+
+    def result() -> Any:
+        try:
+            ok, value = recv.recv()
+        except EOFError:  # pragma: no cover - the child died (e.g. killed for memory)
+            ok, value = False, f"exit code {proc.exitcode}"
+        finally:
+            recv.close()
+            proc.join()
+        if not ok:  # pragma: no cover
+            raise RuntimeError(f"community detection failed in its child process: {value}")
+        return value
+
+    return result
+
+
 def communities(
     graph: nx.DiGraph,
     scores: dict[str, dict[str, float]],
     *,
     seed: int = DEFAULT_SEED,
     view: nx.Graph | None = None,
+    groups: list[set[str]] | None = None,
 ) -> list[dict]:
     """Louvain communities of the topic view (:func:`topic_view`), largest first, each labelled
-    with its three most central members (by PageRank) that are not findings."""
-    import networkx as nx
-
+    with its three most central members (by PageRank) that are not findings. ``groups``: the
+    :func:`louvain` communities of the view, if already computed."""
     from peergraph.analysis.network import display_name
 
     view = topic_view(graph) if view is None else view
     if view.number_of_edges() == 0:
         return []
-    groups = nx.community.louvain_communities(view, seed=seed)
+    groups = louvain(view, seed) if groups is None else groups
     rows = []
     for members in groups:
         ranked = sorted(members, key=lambda n: (-round(scores[n]["pagerank"], 12), n))
@@ -436,7 +489,7 @@ def analyze(
     from pathlib import Path
 
     from peergraph.analysis.network import co_support_view, evidence_network, setting_outcome_view
-    from peergraph.analysis.projection import is_projection
+    from peergraph.analysis.projection import is_projection, pair_evidence
 
     readable = (
         hasattr(source, "triples")
@@ -454,9 +507,13 @@ def analyze(
             "the graph holds no findings (pg:Finding), so there is nothing to analyse; "
             "give the data folder or an RDF file written by 'peergraph build'"
         )
-    result = Analysis(network, co_support_view(network), setting_outcome_view(network))
-    outcomes, pairs = evidence_strength(network)
+    evidence = pair_evidence(network)
+    result = Analysis(network, co_support_view(network), setting_outcome_view(network, evidence))
+    outcomes, pairs = evidence_strength(network, evidence)
     view = topic_view(network)
+    groups = None
+    if view.number_of_nodes() >= PARALLEL_MIN_NODES:
+        groups = in_child_process(lambda: louvain(view, seed))
     scores, result.betweenness_samples = centrality(
         network, seed=seed, betweenness_samples=betweenness_samples, view=view
     )
@@ -464,7 +521,9 @@ def analyze(
         "evidence-by-outcome": outcomes,
         "evidence-by-setting-outcome": pairs,
         "centrality": centrality_rows(network, scores),
-        "communities": communities(network, scores, seed=seed, view=view),
+        "communities": communities(
+            network, scores, seed=seed, view=view, groups=groups() if groups else None
+        ),
         "comparisons": comparison_rows(network),
         "design-weights": [{"study_design": k, "weight": v} for k, v in DESIGN_WEIGHTS.items()],
     }

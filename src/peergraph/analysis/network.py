@@ -87,10 +87,13 @@ def co_support_view(graph: nx.DiGraph) -> nx.Graph:
     return view
 
 
-def setting_outcome_view(graph: nx.DiGraph) -> nx.Graph:
+def setting_outcome_view(
+    graph: nx.DiGraph, pairs: dict[tuple[str | None, str], PairEvidence] | None = None
+) -> nx.Graph:
     """Bipartite settings (``bipartite=0``) x outcomes (``bipartite=1``); an edge per pair some
     finding links, ``weight`` = distinct supporting papers (narrower outcomes included),
-    ``direct_papers``, ``findings`` and ``uncited_findings`` counts."""
+    ``direct_papers``, ``findings`` and ``uncited_findings`` counts. ``pairs``: the
+    :func:`pair_evidence` of ``graph``, if already computed."""
     import networkx as nx
 
     view = nx.Graph(name="setting-outcome")
@@ -98,7 +101,8 @@ def setting_outcome_view(graph: nx.DiGraph) -> nx.Graph:
         _copy_node(view, graph, node, bipartite=0)
     for node in nodes_of(graph, "Outcome"):
         _copy_node(view, graph, node, bipartite=1)
-    for (setting, outcome), e in sorted(pair_evidence(graph).items(), key=_pair_key):
+    pairs = pair_evidence(graph) if pairs is None else pairs
+    for (setting, outcome), e in sorted(pairs.items(), key=_pair_key):
         if setting is None or setting == NO_SETTING:
             continue
         view.add_edge(

@@ -181,6 +181,7 @@ class TripleSource:
         self.source = source
         self.kind = "rdflib"
         self._by_predicate: dict[str, list[tuple[str, str | Lit]]] | None = None
+        self._typed: dict[str, list[str]] | None = None
         if hasattr(source, "quads_for_pattern"):
             self.kind = "oxigraph"
         elif isinstance(source, (str, Path)):
@@ -228,6 +229,31 @@ class TripleSource:
                     dt = str(o.datatype) if o.datatype is not None else None
                     yield str(s), Lit(str(o), dt, o.language)
 
+    def typed(self, class_iri: str) -> Iterator[str]:
+        """Subjects (IRIs) of ``rdf:type class_iri``: one index lookup per class on a store,
+        instead of every rdf:type triple (most of them are owl:NamedIndividual, prov:Entity ...).
+        """
+        if self.kind == "file":
+            if self._typed is None:
+                self._typed = defaultdict(list)
+                for s, o in self.pairs(RDF_TYPE):
+                    self._typed[o].append(s)  # type: ignore[index]
+            yield from self._typed.get(class_iri, ())
+        elif self.kind == "oxigraph":
+            import pyoxigraph as ox
+
+            for quad in self.source.quads_for_pattern(
+                None, ox.NamedNode(RDF_TYPE), ox.NamedNode(class_iri), None
+            ):
+                if isinstance(quad.subject, ox.NamedNode):
+                    yield quad.subject.value
+        else:
+            from rdflib import RDF, URIRef
+
+            for s in self.source.subjects(RDF.type, URIRef(class_iri)):
+                if isinstance(s, URIRef):
+                    yield str(s)
+
     def _read_file(self) -> dict[str, list[tuple[str, str | Lit]]]:
         """One streaming pass of pyoxigraph's parser, keeping the triples of :data:`PREDICATES`
         (IRIs interned: a finding's IRI is one string however many triples name it)."""
@@ -239,7 +265,7 @@ class TripleSource:
 
         path: Path = self.source
         wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in PREDICATES}
-        bucket_of = wanted.get
+        bucket_of, types = wanted.get, wanted[RDF_TYPE]
         named, literal, intern = ox.NamedNode, ox.Literal, sys.intern
         try:
             for t in ox.parse(path=str(path), format=_file_format(path)):
@@ -247,7 +273,7 @@ class TripleSource:
                 if bucket is None:
                     continue
                 s, o = t.subject, t.object
-                if type(s) is not named:
+                if type(s) is not named or (bucket is types and o.value not in CLASSES):
                     continue
                 if type(o) is named:
                     bucket.append((intern(s.value), intern(o.value)))
@@ -312,15 +338,11 @@ def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
         return sub
 
     src = TripleSource(source)
-    rank = {iri: i for i, iri in enumerate(CLASSES) if CLASSES[iri] in keep}
-    best: dict[str, int] = {}
-    for s, o in src.pairs(RDF_TYPE):
-        r = rank.get(o) if isinstance(o, str) else None
-        if r is not None and r < best.get(s, len(rank) + len(CLASSES)):
-            best[s] = r
-    names = list(CLASSES.values())
-    node_class = {s: names[r] for s, r in best.items()}
-    del best
+    node_class: dict[str, str] = {}
+    for class_iri, name in CLASSES.items():  # the first class in CLASSES order wins
+        if name in keep:
+            for s in src.typed(class_iri):
+                node_class.setdefault(s, name)
 
     edges: dict[tuple[str, str], list[str]] = {}
     for prop in EDGE_PROPERTIES:
