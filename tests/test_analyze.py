@@ -368,3 +368,19 @@ def test_large_graphs_run_louvain_on_the_second_core_with_the_same_result(graph,
     parallel = analyze(graph, seed=7)
     assert parallel.tables == serial.tables
     assert len(parallel.tables["communities"]) >= 3
+
+
+def test_communities_above_the_louvain_limit_come_from_label_propagation_and_say_so(
+    graph, monkeypatch
+):
+    from peergraph.analysis import metrics
+
+    monkeypatch.setattr(metrics, "LOUVAIN_MAX_NODES", 10)
+    first = analyze(graph, seed=3)
+    assert first.community_method == "label propagation"
+    assert "Communities (label propagation):" in metrics.report_text(first)
+    payload = json.loads(result_files(first)["analysis.json"])
+    assert payload["communities"] == "label propagation"
+    members = [m for r in first.tables["communities"] for m in r["members"].split()]
+    assert len(members) == len(set(members)) == metrics.topic_view(first.network).number_of_nodes()
+    assert analyze(graph, seed=3).tables["communities"] == first.tables["communities"]

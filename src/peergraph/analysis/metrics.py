@@ -68,9 +68,14 @@ PATH_HUB_PROPERTIES = frozenset({
 # Exact betweenness up to this many nodes; above it, a seeded sample of ``k`` pivots (each pivot
 # costs one breadth-first search over every link), k = BETWEENNESS_WORK / links, within bounds.
 EXACT_BETWEENNESS_MAX_NODES = 5000
-# From this many nodes in the topic view, Louvain runs in a forked child process on the second
-# core while this one computes betweenness and PageRank (the two slowest steps; same results).
+# From this many nodes in the topic view, communities are found in a forked child process on the
+# second core while this one computes betweenness and PageRank (the slowest steps; same results).
 PARALLEL_MIN_NODES = 5000
+# Louvain up to this many topic-view nodes; above, seeded fast label propagation (networkx's
+# ``fast_label_propagation_communities``), and the report says so. Measured on 2 shared cores:
+# Louvain takes 2.9 s CPU at 13k nodes (10k findings) but 42 s at 128k (100k findings); label
+# propagation 0.6 s at 13k (modularity 0.25 against Louvain's 0.30).
+LOUVAIN_MAX_NODES = 50_000
 BETWEENNESS_WORK = 2_000_000
 BETWEENNESS_SAMPLES_MIN, BETWEENNESS_SAMPLES_MAX = 8, 64
 DEFAULT_SEED = 42
@@ -127,6 +132,7 @@ class Analysis:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     paths: list[dict[str, Any]] = field(default_factory=list)
     betweenness_samples: int | None = None
+    community_method: str = "Louvain"
 
 
 # --- evidence strength ------------------------------------------------------------------------
@@ -256,10 +262,22 @@ def centrality_rows(graph: nx.DiGraph, scores: dict[str, dict[str, float]]) -> l
 
 
 def louvain(view: nx.Graph, seed: int = DEFAULT_SEED) -> list[set[str]]:
-    """Louvain communities of ``view`` (seeded: the same on every run)."""
+    """Communities of ``view`` (seeded: the same on every run): Louvain up to
+    :data:`LOUVAIN_MAX_NODES` nodes, else fast label propagation (see :func:`community_method`)."""
     import networkx as nx
 
-    return nx.community.louvain_communities(view, seed=seed) if view.number_of_edges() else []
+    if not view.number_of_edges():
+        return []
+    if community_method(view) == "label propagation":
+        return sorted(
+            (set(c) for c in nx.community.fast_label_propagation_communities(view, seed=seed)),
+            key=lambda c: (-len(c), min(c)),
+        )
+    return nx.community.louvain_communities(view, seed=seed)
+
+
+def community_method(view: nx.Graph) -> str:
+    return "Louvain" if view.number_of_nodes() <= LOUVAIN_MAX_NODES else "label propagation"
 
 
 def in_child_process(fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -512,6 +530,7 @@ def analyze(
     outcomes, pairs = evidence_strength(network, evidence)
     view = topic_view(network)
     groups = None
+    result.community_method = community_method(view)
     if view.number_of_nodes() >= PARALLEL_MIN_NODES:
         groups = in_child_process(lambda: louvain(view, seed))
     scores, result.betweenness_samples = centrality(
@@ -599,7 +618,7 @@ def report_text(result: Analysis, *, top: int = 5) -> str:
             lines += ["  " + line for line in _table(
                 rows, ["rank", "label", "pagerank", "degree", "betweenness"],
                 ["#", "name", "pagerank", "degree", "betweenness"])]  # fmt: skip
-    lines += ["", f"Communities (Louvain): {len(t['communities'])}"]
+    lines += ["", f"Communities ({result.community_method}): {len(t['communities'])}"]
     lines += _table(t["communities"][:top], ["community", "size", "findings", "papers", "label"],
                     ["#", "size", "findings", "papers", "named after"])  # fmt: skip
     if t["comparisons"]:
@@ -654,6 +673,8 @@ def result_files(result: Analysis) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     payload = {
         "design_weights": DESIGN_WEIGHTS,
+        **({} if result.community_method == "Louvain"
+           else {"communities": result.community_method}),
         "betweenness": "exact" if result.betweenness_samples is None
         else {"samples": result.betweenness_samples},
         "tables": result.tables,
