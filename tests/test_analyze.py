@@ -384,3 +384,18 @@ def test_communities_above_the_louvain_limit_come_from_label_propagation_and_say
     members = [m for r in first.tables["communities"] for m in r["members"].split()]
     assert len(members) == len(set(members)) == metrics.topic_view(first.network).number_of_nodes()
     assert analyze(graph, seed=3).tables["communities"] == first.tables["communities"]
+
+
+@pytest.mark.parametrize("name", ["peergraph.ttl", "peergraph.jsonld", "peergraph.owl"])
+def test_every_export_format_streams_to_the_projection_of_the_graph(graph, tmp_path, name):
+    """The projection reads a file through pyoxigraph's parser, whatever the export format, and
+    gets what it gets from the rdflib Graph the file was written from."""
+    from pathlib import Path
+
+    from peergraph.analysis.projection import project
+
+    exports = Path(__file__).resolve().parents[1] / "exports"
+    from_file, from_graph = project(exports / name), project(graph)
+    assert dict(from_file.nodes(data=True)) == dict(from_graph.nodes(data=True))
+    assert list(from_file.edges(data=True)) == list(from_graph.edges(data=True))
+    assert from_file.nodes[SMIT]["label"].startswith("Smit et al. 2023")
