@@ -182,6 +182,7 @@ class TripleSource:
         self.kind = "rdflib"
         self._by_predicate: dict[str, list[tuple[str, str | Lit]]] | None = None
         self._typed: dict[str, list[str]] | None = None
+        self._consumed: set[str] = set()
         if hasattr(source, "quads_for_pattern"):
             self.kind = "oxigraph"
         elif isinstance(source, (str, Path)):
@@ -205,7 +206,12 @@ class TripleSource:
         if self.kind == "file":
             if self._by_predicate is None:
                 self._by_predicate = self._read_file()
-            yield from self._by_predicate.get(predicate, ())
+            # handed over once: the projection reads each predicate once, and a large file's
+            # triples are freed as they are used rather than held to the end
+            if predicate in self._consumed:
+                raise RuntimeError(f"{predicate} was already read from {self.source}")
+            self._consumed.add(predicate)
+            yield from self._by_predicate.pop(predicate, ())
         elif self.kind == "oxigraph":
             import pyoxigraph as ox
 
