@@ -133,3 +133,23 @@ def test_a_failed_build_leaves_the_previous_exports_untouched(data_copy, tmp_pat
 def test_missing_data_folder_is_bad_input(args, capsys):
     assert main(args) == 2
     assert "Error: /nonexistent/peergraph-data: data folder not found" in capsys.readouterr().err
+
+
+def test_findings_too_large_to_build_fail_at_once_with_one_line(tmp_path, capsys, monkeypatch):
+    """A findings file over the memory limit is refused before it is read; exports stay."""
+    import shutil
+
+    from peergraph.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", data)
+    out = tmp_path / "exports"
+    assert main(["build", "--data", str(data), "--out", str(out), "-q"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    monkeypatch.setenv("PEERGRAPH_MAX_FINDINGS_MB", "0.01")  # the essay's file is ~30 KiB
+    assert main(["build", "--data", str(data), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("Error: ")
+    assert "findings.yaml" in err[0] and "limit is 0.01 MiB" in err[0]
+    assert "PEERGRAPH_MAX_FINDINGS_MB" in err[0] and "Traceback" not in err[0]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

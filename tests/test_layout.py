@@ -112,3 +112,36 @@ def test_public_api_names_stay_functions_after_every_module_is_imported():
         importlib.import_module(module)
     for name in ("load", "build_graph", "build", "query", "analyze"):
         assert callable(getattr(peergraph, name)), name
+
+
+def _sources_outside_iris() -> dict[Path, str]:
+    return {
+        path: path.read_text(encoding="utf-8")
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).as_posix() != "iris.py"
+    }
+
+
+def test_only_the_iri_module_spells_the_base_iri() -> None:
+    from peergraph.iris import BASE
+
+    offenders = [str(p.relative_to(PACKAGE)) for p, text in _sources_outside_iris().items()
+                 if BASE in text or BASE.rstrip("/") in text]  # fmt: skip
+    assert offenders == [], f"import the namespace from peergraph.iris instead: {offenders}"
+
+
+def test_no_module_keeps_its_own_prefix_table() -> None:
+    import re
+
+    entry = re.compile(r"""["'][A-Za-z][\w-]*["']\s*:\s*["']https?://""")
+    offenders = [str(p.relative_to(PACKAGE)) for p, text in _sources_outside_iris().items()
+                 if entry.search(text)]  # fmt: skip
+    assert offenders == [], f"derive prefixes from peergraph.iris.PREFIXES: {offenders}"
+
+
+def test_sparql_prefixes_are_the_iri_module_prefixes() -> None:
+    from peergraph.iris import PREFIXES
+    from peergraph.sparql.engine import PREFIXES as SPARQL_PREFIXES
+
+    assert SPARQL_PREFIXES == PREFIXES
+    assert {"authorship", "pico", "oa", "obo"} <= set(SPARQL_PREFIXES)

@@ -35,54 +35,64 @@ def synth_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def no_hooks():
-    """Only the RDF exports: the HTML, SHACL and reasoning hooks are tested elsewhere."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "GRAPH_CHECKS", [])
-        mp.setattr(pipeline, "EXTRA_EXPORTS", [])
-        yield
-
-
-@pytest.fixture(scope="module")
-def builds(synth_data: Path, tmp_path_factory, no_hooks) -> dict[str, object]:
+def builds(synth_data: Path, tmp_path_factory) -> dict[str, object]:
     base = tmp_path_factory.mktemp("builds")
     return {
-        "rdflib": pipeline.build(synth_data, base / "rdflib", fast=False),
-        "fast": pipeline.build(synth_data, base / "fast", fast=True),
-        "fast-again": pipeline.build(synth_data, base / "fast-again", fast=True),
+        "first": pipeline.build(synth_data, base / "first", steps=pipeline.RDF_ONLY),
+        "again": pipeline.build(synth_data, base / "again", steps=pipeline.RDF_ONLY),
     }
 
 
-@pytest.mark.parametrize("name", RDF_FILES)
-def test_fast_path_writes_the_bytes_of_the_rdflib_path(builds, name: str) -> None:
-    slow, fast = builds["rdflib"].out_dir / name, builds["fast"].out_dir / name
-    assert fast.read_bytes() == slow.read_bytes()
+def _reference_bytes(data: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The exports as rdflib's JSON-LD and pyoxigraph's serializers write ``build_graph``'s
+    triples, sorted (no row streaming, none of our own writers)."""
+    from peergraph import __version__
+    from peergraph.export.writers import serialize, sort_key
+    from peergraph.mapping.triples import build_graph, ontology_graph
+
+    everything = sorted(build_graph(data), key=sort_key)
+    onto = sorted(ontology_graph(), key=sort_key)
+    formats = {"peergraph.ttl": "turtle", "peergraph.nt": "nt", "peergraph.jsonld": "jsonld",
+               "peergraph.owl": "rdfxml"}  # fmt: skip
+    out = {name: serialize(everything, fmt, __version__) for name, fmt in formats.items()}
+    out["peergraph-ontology.ttl"] = serialize(onto, "turtle", __version__)
+    return out
 
 
 @pytest.mark.parametrize("name", RDF_FILES)
-def test_fast_path_is_deterministic(builds, name: str) -> None:
-    first, again = builds["fast"].out_dir / name, builds["fast-again"].out_dir / name
+def test_streamed_exports_are_the_bytes_rdflib_writes_from_build_graph(
+    builds, synth_data, tmp_path_factory, name: str
+) -> None:
+    reference = _reference_bytes(synth_data, tmp_path_factory.mktemp("ref"))
+    assert (builds["first"].out_dir / name).read_bytes() == reference[name]
+
+
+@pytest.mark.parametrize("name", RDF_FILES)
+def test_exports_are_deterministic(builds, name: str) -> None:
+    first, again = builds["first"].out_dir / name, builds["again"].out_dir / name
     assert first.read_bytes() == again.read_bytes()
 
 
-def test_fast_path_counts_the_same_triples(builds) -> None:
-    assert builds["fast"].triples == builds["rdflib"].triples
-    assert builds["fast"].findings == 150 and builds["fast"].papers == 30
+def test_build_graph_holds_the_triples_the_build_counts(builds, synth_data) -> None:
+    from peergraph.mapping.triples import build_graph
+
+    assert len(build_graph(synth_data)) == builds["first"].triples
+    assert builds["first"].findings == 150 and builds["first"].papers == 30
 
 
-def test_fast_path_on_the_essay_writes_the_bytes_of_the_rdflib_path(tmp_path, no_hooks) -> None:
-    slow = pipeline.build(ROOT / "data", tmp_path / "slow", fast=False)
-    fast = pipeline.build(ROOT / "data", tmp_path / "fast", fast=True)
+def test_essay_streamed_exports_are_the_bytes_rdflib_writes(tmp_path) -> None:
+    built = pipeline.build(ROOT / "data", tmp_path / "built", steps=pipeline.RDF_ONLY)
+    reference = _reference_bytes(ROOT / "data", tmp_path)
     for name in RDF_FILES:
-        assert (fast.out_dir / name).read_bytes() == (slow.out_dir / name).read_bytes(), name
+        assert (built.out_dir / name).read_bytes() == reference[name], name
 
 
-def test_fast_exports_parse_back_to_the_same_number_of_triples(builds) -> None:
+def test_exports_parse_back_to_the_same_number_of_triples(builds) -> None:
     import pyoxigraph as ox
     from pyld import jsonld
     from rdflib import Graph
 
-    result = builds["fast"]
+    result = builds["first"]
     out = result.out_dir
     nt = list(ox.parse(path=str(out / "peergraph.nt"), format=ox.RdfFormat.N_TRIPLES))
     owl = list(ox.parse(path=str(out / "peergraph.owl"), format=ox.RdfFormat.RDF_XML))
@@ -93,13 +103,13 @@ def test_fast_exports_parse_back_to_the_same_number_of_triples(builds) -> None:
     assert len(set(quads.splitlines())) == result.triples
 
 
-def test_hooks_are_skipped_with_a_note_above_the_size_limit(synth_data, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "HOOK_MAX_TRIPLES", 1000)
-    monkeypatch.setattr(pipeline, "EXTRA_EXPORTS", ["peergraph.view.render:html_exports"])
-    result = pipeline.build(synth_data, tmp_path / "out", fast=True)
-    assert "peergraph.html" not in result.files
-    assert result.skipped and all("> 1,000" in note for note in result.skipped)
-    assert "skipped" in result.summary()
+def test_every_step_runs_on_a_synthetic_set_and_nothing_is_skipped(synth_data, tmp_path):
+    result = pipeline.build(synth_data, tmp_path / "out")
+    assert {"peergraph.html", "evidence-map.html", "peergraph-inferred.ttl"} <= set(result.files)
+    assert "ontology/index.html" in result.files
+    summary = result.summary()
+    assert "skipped" not in summary
+    assert "SHACL     whole graph valid" in summary
 
 
 def test_simple_yaml_reader_matches_pyyaml_on_generated_files(synth_data: Path) -> None:
@@ -189,3 +199,25 @@ def test_ntriples_writer_escapes_like_pyoxigraph() -> None:
         ox.Triple(ox.BlankNode("b1"), p, ox.BlankNode("b2")),
     ]
     assert ours.getvalue() == ox.serialize(theirs, format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_ontology_rows_are_the_ontology_files_as_rdflib_reads_them() -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from peergraph.mapping.triples import ontology_files, ontology_graph
+
+    parsed = Graph()
+    for path in ontology_files():
+        parsed.parse(path, format="turtle")
+    ours = ontology_graph()
+    assert len(ours) == len(parsed) > 2000
+    assert isomorphic(ours, parsed)
+
+
+def test_ontology_blank_node_labels_are_the_same_on_every_run() -> None:
+    from peergraph.mapping.triples import ontology_rows
+
+    first, again = ontology_rows(), ontology_rows()
+    assert first == again
+    assert {r[1] for r in first if r[0] == 1} >= {"b001", "b002"}

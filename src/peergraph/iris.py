@@ -1,20 +1,95 @@
-"""IRIs: the project's closed namespaces, the standard vocabularies it reuses, and IRI minting.
+"""IRIs: every namespace and prefix of the project, the vocabularies it reuses, and IRI minting.
 
-``PG`` is a closed namespace: ``PG.suportedBy`` raises instead of silently minting a new IRI.
-Data IRIs are minted here and only here, from stable record ids (never from labels).
+The one place that spells a peergraph IRI (a test greps ``src/`` for the base elsewhere). Each
+namespace exists twice: as a plain string (``PG_NS``: for SPARQL, HTML and code that does not load
+rdflib) and as an rdflib namespace (``PG``). ``PG`` is closed: ``PG.suportedBy`` raises instead of
+silently minting a new IRI. Data IRIs are minted here and only here, from stable record ids
+(never from labels), so no blank nodes need canonicalising in the data.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib import namespace as _rdflib_ns
+from rdflib.namespace import DefinedNamespace
 from rdflib.term import URIRef
 
 BASE = "https://w3id.org/peergraph/"
-ONTOLOGY_IRI = URIRef(BASE + "ontology")
+ONTOLOGY_NS = BASE + "ontology"  # the ontology's own IRI (no slash)
+PG_NS = BASE + "ontology/"
+PGV_NS = BASE + "vocab/"
+PGD_NS = BASE + "data/"
+FINDING_NS = PGD_NS + "finding/"
+SOURCE_NS = PGD_NS + "source/"
+PERSON_NS = PGD_NS + "person/"
+JOURNAL_NS = PGD_NS + "journal/"
+AUTHORSHIP_NS = PGD_NS + "authorship/"
+INFERRED_GRAPH = PGD_NS + "inferred"  # provenance node of ``peergraph-inferred.ttl``
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+PROV_NS = "http://www.w3.org/ns/prov#"
+FOAF_NS = "http://xmlns.com/foaf/0.1/"
+FABIO_NS = "http://purl.org/spar/fabio/"
+PRISM_NS = "http://prismstandard.org/namespaces/basic/2.0/"
+CITO_NS = "http://purl.org/spar/cito/"
+OA_NS = "http://www.w3.org/ns/oa#"
+OBO_NS = "http://purl.obolibrary.org/obo/"
+PICO_NS = "http://data.cochrane.org/ontologies/pico/"
+TIME_NS = "http://www.w3.org/2006/time#"
+SH_NS = "http://www.w3.org/ns/shacl#"
+
+# Prefixes written into every export and declared for every SPARQL query, in this order.
+PREFIXES: dict[str, str] = {
+    "pg": PG_NS,
+    "pgv": PGV_NS,
+    "pgd": PGD_NS,
+    "finding": FINDING_NS,
+    "source": SOURCE_NS,
+    "person": PERSON_NS,
+    "journal": JOURNAL_NS,
+    "authorship": AUTHORSHIP_NS,
+    "rdf": RDF_NS,
+    "rdfs": RDFS_NS,
+    "owl": OWL_NS,
+    "xsd": XSD_NS,
+    "skos": SKOS_NS,
+    "dcterms": DCTERMS_NS,
+    "prov": PROV_NS,
+    "foaf": FOAF_NS,
+    "fabio": FABIO_NS,
+    "prism": PRISM_NS,
+    "cito": CITO_NS,
+    "oa": OA_NS,
+    "obo": OBO_NS,
+    "pico": PICO_NS,
+    "time": TIME_NS,
+}
+
+
+def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
+    """``PREFIX`` lines for a SPARQL query (default: every prefix above)."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or PREFIXES).items())
+
+
+def mint(iri: str) -> URIRef:
+    """An ``rdflib.URIRef`` without rdflib's per-call validity check.
+
+    Only for IRIs assembled here from a namespace and a validated record id or slug: the mapping
+    mints several per finding, and the check costs more than the rest of the triple.
+    """
+    return str.__new__(URIRef, iri)
+
+
+ONTOLOGY_IRI = URIRef(ONTOLOGY_NS)
 
 
 def version_iri(version: str) -> URIRef:
@@ -24,7 +99,7 @@ def version_iri(version: str) -> URIRef:
 class PG(DefinedNamespace):
     """peergraph ontology terms (``ontology/peergraph.ttl``)."""
 
-    _NS = Namespace(BASE + "ontology/")
+    _NS = Namespace(PG_NS)
     _fail = True
 
     # classes
@@ -119,52 +194,60 @@ class PG(DefinedNamespace):
     statisticallySignificant: URIRef
 
 
-PGV = Namespace(BASE + "vocab/")
-PGD = Namespace(BASE + "data/")
-FINDING = Namespace(BASE + "data/finding/")
-SOURCE = Namespace(BASE + "data/source/")
-PERSON = Namespace(BASE + "data/person/")
-JOURNAL = Namespace(BASE + "data/journal/")
-AUTHORSHIP = Namespace(BASE + "data/authorship/")
+class ClosedNamespace(str):
+    """A namespace of known terms, each an ``rdflib.URIRef`` made once.
 
-FABIO = Namespace("http://purl.org/spar/fabio/")
-PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
-CITO = Namespace("http://purl.org/spar/cito/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
-PICO = Namespace("http://data.cochrane.org/ontologies/pico/")
-TIME = Namespace("http://www.w3.org/2006/time#")
+    Same contract as rdflib's ``DefinedNamespace`` (an unknown name raises ``AttributeError``,
+    ``ns["x"]`` a ``KeyError``), but a lookup is a plain attribute read: the mapping touches a
+    term for each of millions of triples.
+    """
+
+    def __new__(cls, base: str, names: object) -> ClosedNamespace:
+        ns = super().__new__(cls, base)
+        ns.__dict__.update({name: URIRef(base + name) for name in names})  # type: ignore[attr-defined]
+        return ns
+
+    def __getitem__(self, name: str) -> URIRef:  # type: ignore[override]
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise KeyError(f"{name!r} is not a term of <{self}>") from None
+
+    def __getattr__(self, name: str) -> URIRef:
+        raise AttributeError(f"{name!r} is not a term of <{self}>")
+
+
+PG = ClosedNamespace(PG_NS, PG.__annotations__)  # type: ignore[misc]  # the names declared above
+
+# The standard vocabularies, with the terms rdflib declares, as fast closed namespaces.
+DCTERMS = ClosedNamespace(DCTERMS_NS, _rdflib_ns.DCTERMS.__annotations__)
+FOAF = ClosedNamespace(FOAF_NS, _rdflib_ns.FOAF.__annotations__)
+OWL = ClosedNamespace(OWL_NS, _rdflib_ns.OWL.__annotations__)
+PROV = ClosedNamespace(PROV_NS, _rdflib_ns.PROV.__annotations__)
+RDF = ClosedNamespace(RDF_NS, _rdflib_ns.RDF.__annotations__)
+RDFS = ClosedNamespace(RDFS_NS, _rdflib_ns.RDFS.__annotations__)
+SKOS = ClosedNamespace(SKOS_NS, _rdflib_ns.SKOS.__annotations__)
+XSD = ClosedNamespace(XSD_NS, _rdflib_ns.XSD.__annotations__)
+
+PGV = Namespace(PGV_NS)
+PGD = Namespace(PGD_NS)
+FINDING = Namespace(FINDING_NS)
+SOURCE = Namespace(SOURCE_NS)
+PERSON = Namespace(PERSON_NS)
+JOURNAL = Namespace(JOURNAL_NS)
+AUTHORSHIP = Namespace(AUTHORSHIP_NS)
+
+FABIO = Namespace(FABIO_NS)
+PRISM = Namespace(PRISM_NS)
+CITO = Namespace(CITO_NS)
+OA = Namespace(OA_NS)
+OBO = Namespace(OBO_NS)
+PICO = Namespace(PICO_NS)
+TIME = Namespace(TIME_NS)
 
 ECO_CITED = OBO["ECO_0000033"]  # author statement supported by traceable reference
 ECO_UNCITED = OBO["ECO_0000034"]  # author statement without traceable support
 HAS_EVIDENCE_TYPE = OBO["SEPIO_0000398"]
-
-# Prefixes written into every export, in this order.
-PREFIXES: dict[str, str] = {
-    "pg": str(PG),
-    "pgv": str(PGV),
-    "pgd": str(PGD),
-    "finding": str(FINDING),
-    "source": str(SOURCE),
-    "person": str(PERSON),
-    "journal": str(JOURNAL),
-    "authorship": str(AUTHORSHIP),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "foaf": str(FOAF),
-    "fabio": str(FABIO),
-    "prism": str(PRISM),
-    "cito": str(CITO),
-    "oa": str(OA),
-    "obo": str(OBO),
-    "pico": str(PICO),
-    "time": str(TIME),
-}
 
 TIME_UNITS = {
     "day": TIME["unitDay"],
@@ -176,6 +259,7 @@ TIME_UNITS = {
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """Lower-case ASCII slug for IRIs minted from names (journals, persons)."""
     import unicodedata
@@ -190,12 +274,25 @@ def paper_iri(doi: str) -> URIRef:
 
 
 def concept_iri(concept_id: str) -> URIRef:
-    return PGV[concept_id]
+    return mint(PGV_NS + concept_id)
 
 
 def finding_iri(finding_id: str, part: str | None = None) -> URIRef:
-    return FINDING[finding_id if part is None else f"{finding_id}-{part}"]
+    return mint(FINDING_NS + (finding_id if part is None else f"{finding_id}-{part}"))
 
 
 def source_iri(source_id: str) -> URIRef:
-    return SOURCE[source_id]
+    return mint(SOURCE_NS + source_id)
+
+
+def journal_iri(title: str) -> URIRef:
+    return mint(JOURNAL_NS + slug(title))
+
+
+def authorship_iri(citation_key: str, position: int) -> URIRef:
+    return mint(f"{AUTHORSHIP_NS}{citation_key}-{position}")
+
+
+def data_iri(path: str) -> URIRef:
+    """Other data nodes: ``paper/KEY``, ``record/ID``, ``reference-audit/SOURCE/KEY``, …"""
+    return mint(PGD_NS + path)

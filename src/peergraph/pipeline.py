@@ -9,39 +9,27 @@ from typing import TYPE_CHECKING
 from peergraph.paths import default_data_dir, default_exports_dir
 
 if TYPE_CHECKING:  # pragma: no cover
+
     from peergraph.ingest.records import Dataset
     from peergraph.progress import Reporter
 
-# Checks run on the built graph before anything is written: "module:function", called as
-# function(graph, dataset) and raising a PeergraphError (e.g. ValidationFailed) on violations.
-GRAPH_CHECKS: list[str] = [
-    "peergraph.check.shacl:check_graph",
-    "peergraph.check.report:check_graph",
-]
 
-# Files written by `peergraph build` besides the RDF exports: "module:function", called as
-# function(graph, dataset) and returning {path relative to exports/: bytes or () -> bytes}.
-EXTRA_EXPORTS: list[str] = [
-    "peergraph.view.render:html_exports",
-    "peergraph.check.reason:inferred_exports",
-    "peergraph.view.docs:docs_exports",
-]
+@dataclass(frozen=True)
+class Steps:
+    """The steps of a build beyond the RDF exports; all run by default, at every size.
 
+    Plain switches rather than a registry: the steps are called in ``build`` in this order.
+    """
 
-def _call(spec: str, *args: object) -> object:
-    import importlib
-
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)(*args)
+    shacl: bool = True  # whole-graph SHACL against ontology/shapes.ttl (fails the build)
+    report: bool = True  # the ontology quality checks in check/qc/*.rq (ERRORs fail the build)
+    reason: bool = True  # peergraph-inferred.ttl (OWL 2 RL types by SPARQL rules)
+    views: bool = True  # peergraph.html and evidence-map.html
+    docs: bool = True  # ontology/index.html
 
 
-# Above this many findings the build takes the large-data path (``peergraph.mapping.fastgraph``):
-# rows of
-# strings instead of an rdflib Graph, streamed exports. Same bytes either way (tested).
-LARGE_FINDINGS = 1000
-# The hooks above take an rdflib Graph (SHACL, HTML views, reasoning); above this many triples
-# they are skipped, and the build says so. Record-level validation has already run.
-HOOK_MAX_TRIPLES = 50_000
+ALL_STEPS = Steps()
+RDF_ONLY = Steps(shacl=False, report=False, reason=False, views=False, docs=False)
 
 
 @dataclass
@@ -56,7 +44,7 @@ class BuildResult:
     uncited_findings: int
     triples: int
     files: dict[str, int] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)  # hooks not run on a large graph, and why
+    seconds: dict[str, float] = field(default_factory=dict)  # step -> wall time
 
     def summary(self) -> str:
         """A one-screen summary for the terminal."""
@@ -67,7 +55,8 @@ class BuildResult:
             f"  findings  {self.findings} ({self.uncited_findings} cite no source)",
             f"  triples   {self.triples} (ontology + data)",
         ]
-        lines += [f"  skipped   {note}" for note in self.skipped]
+        if "shacl" in self.seconds:
+            lines.append(f"  SHACL     whole graph valid ({self.seconds['shacl']:.2f} s)")
         lines.append(f"wrote {len(self.files)} files to {self.out_dir}:")
         width = max((len(n) for n in self.files), default=0)
         for name, size in sorted(self.files.items()):
@@ -80,40 +69,36 @@ def build(
     out_dir: str | Path | None = None,
     *,
     include_drafts: bool = False,
-    fast: bool | None = None,
+    steps: Steps = ALL_STEPS,
     progress: Reporter | None = None,
 ) -> BuildResult:
     """Build the graph from ``data_dir`` and write every export to ``out_dir``.
 
-    Nothing is written unless the data is valid; then all files are replaced at once.
-    ``fast`` forces (True) or forbids (False) the large-data path; by default it is taken above
-    ``LARGE_FINDINGS`` findings. ``progress`` draws progress bars (see ``peergraph.progress``).
+    One path at every size: records → rows (``mapping.triples``) → sorted, de-duplicated rows →
+    streamed files. The checks and views run on the same triples. Nothing is written unless the
+    data is valid; then all files are replaced at once. ``progress`` draws progress bars.
     """
     from peergraph import __version__
+    from peergraph.export.writers import row_exports
     from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import data_rows, ontology_rows, sorted_rows
     from peergraph.progress import QUIET
 
     bars = progress or QUIET
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     out = Path(out_dir) if out_dir is not None else default_exports_dir(data)
     ds = load(data, include_drafts=include_drafts, progress=bars)
-    large = len(ds.findings) > LARGE_FINDINGS if fast is None else fast
-    skipped: list[str] = []
-    if large:
-        contents, triples, skipped = _large_exports(ds, __version__, bars)
-    else:
-        from peergraph.export.writers import rdf_exports
-        from peergraph.mapping.triples import build_graph, ontology_graph
-
-        with bars("build") as bar:
-            graph = build_graph(ds)
-            for check in GRAPH_CHECKS:
-                _call(check, graph, ds)
-            bar.advance()
-        contents = rdf_exports(graph, ontology_graph(), __version__)
-        for extra in EXTRA_EXPORTS:
-            contents.update(_call(extra, graph, ds))  # type: ignore[arg-type]
-        triples = len(graph)
+    seconds: dict[str, float] = {}
+    with bars("build", 2) as bar:
+        onto = ontology_rows()
+        bar.advance()
+        data_part = list(data_rows(ds))
+        everything = sorted_rows([*data_part, *onto])
+        bar.advance()
+    contents: dict = row_exports(everything, onto, __version__)
+    if steps != RDF_ONLY:
+        contents.update(_checked_extras(data_part, everything, ds, steps, seconds))
+    del data_part
     files = _write(out, contents, bars)
     return BuildResult(
         data_dir=data,
@@ -122,42 +107,69 @@ def build(
         papers=len({ref.doi or ref.key for _, ref in ds.papers()}),
         findings=len(ds.findings),
         uncited_findings=sum(1 for f in ds.findings if not f.cites),
-        triples=triples,
+        triples=len(everything),
         files=files,
-        skipped=skipped,
+        seconds=seconds,
     )
 
 
-def _large_exports(ds: Dataset, version: str, bars: Reporter) -> tuple[dict, int, list[str]]:
-    """Rows instead of an rdflib Graph; the graph hooks only while the graph is small."""
-    from peergraph.export.writers import canonical_triples, row_exports
-    from peergraph.mapping.fastgraph import data_rows, rows_from_triples, sorted_rows
-    from peergraph.mapping.triples import ontology_graph
+def _checked_extras(
+    data_part: list,
+    everything: list,
+    ds: Dataset,
+    steps: Steps,
+    seconds: dict[str, float],
+) -> dict[str, object]:
+    """Run the checks (raising on violations) and return the files of the other steps.
 
-    with bars("build", 3) as bar:
-        onto = sorted_rows(rows_from_triples(canonical_triples(ontology_graph())))
-        bar.advance()
-        rows = list(data_rows(ds))
-        bar.advance()
-        rows.extend(onto)
-        rows = sorted_rows(rows)
-    contents: dict = row_exports(rows, onto, version)
-    skipped: list[str] = []
-    hooks = GRAPH_CHECKS + EXTRA_EXPORTS
-    if hooks and len(rows) <= HOOK_MAX_TRIPLES:
-        from peergraph.mapping.triples import build_graph
+    SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store of the
+    build's rows (the reasoning last: it adds its triples to that store). The HTML views and the
+    ontology docs still read an rdflib Graph: ``build_graph``'s graph, made from the same rows.
+    """
+    import time
 
-        graph = build_graph(ds)
-        for check in GRAPH_CHECKS:
-            _call(check, graph, ds)
-        for extra in EXTRA_EXPORTS:
-            contents.update(_call(extra, graph, ds))  # type: ignore[arg-type]
-    else:
-        skipped = [
-            f"{hook} ({len(rows):,} triples > {HOOK_MAX_TRIPLES:,}; record-level checks ran)"
-            for hook in hooks
-        ]
-    return contents, len(rows), skipped
+    import pyoxigraph as ox
+
+    from peergraph.export.writers import ox_triples
+    from peergraph.mapping.triples import ontology_graph, rdflib_triples
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
+    if steps.shacl:
+        from peergraph.check.shacl import check_graph
+
+        start = time.perf_counter()
+        check_graph(store, ds)
+        seconds["shacl"] = time.perf_counter() - start
+    if steps.report:
+        from peergraph.check import report
+
+        report.check_graph(store, ds)
+    extras: dict[str, object] = {}
+    reasoning = None
+    if steps.reason or steps.docs:
+        from peergraph.check.reason import build_reasoning, inferred_exports
+
+        start = time.perf_counter()
+        reasoning = build_reasoning(store)
+        seconds["reason"] = time.perf_counter() - start
+        if steps.reason:
+            extras.update(inferred_exports(reasoning))
+    del store
+    if steps.views or steps.docs:
+        graph = ontology_graph()
+        add = graph.add
+        for triple in rdflib_triples(data_part):
+            add(triple)
+        if steps.views:
+            from peergraph.view.render import html_exports
+
+            extras.update(html_exports(graph, ds))
+        if steps.docs:
+            from peergraph.view.docs import docs_exports
+
+            extras.update(docs_exports(graph, reasoning))
+    return extras
 
 
 def _write(out: Path, contents: dict, bars: Reporter) -> dict[str, int]:

@@ -29,6 +29,8 @@ from peergraph.ingest.audit import (
     effect_text,
     read_audit,
 )
+from peergraph.iris import PGV_NS as PGV
+from peergraph.iris import finding_iri
 from peergraph.mapping.triples import audit_triples
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,7 +49,6 @@ __all__ = [
     "write_report",
 ]
 
-PGV = "https://w3id.org/peergraph/vocab/"
 
 
 def support_levels(graph: Any) -> dict[str, str]:
@@ -66,7 +67,7 @@ def support_levels(graph: Any) -> dict[str, str]:
     Examples
     --------
     >>> levels = support_levels(build_graph(load()))
-    >>> levels["https://w3id.org/peergraph/data/finding/F06"]
+    >>> levels[str(finding_iri("F06"))]
     'unverified-support'
     """
     from peergraph.sparql.engine import query
@@ -447,7 +448,6 @@ def run_audit(
     include_drafts: bool = False,
 ) -> AuditReport:
     """Load the data, build the graph and audit it (optionally against Crossref files)."""
-    from rdflib import URIRef
 
     from peergraph.ingest.dataset import load
     from peergraph.iris import PG, concept_iri
@@ -514,7 +514,7 @@ def run_audit(
     not_reported = []
     status_of = {(r["source"], r["key"]): r["status"] for r in references}
     for f in ds.findings:
-        iri = str(URIRef(f"https://w3id.org/peergraph/data/finding/{f.id}"))
+        iri = str(finding_iri(f.id))
         claim = audit.claims.get(f.id)
         findings.append(
             {

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from peergraph.errors import PeergraphError, ValidationFailed
+from peergraph.iris import PG_NS as PG
+from peergraph.iris import PGD_NS as PGD
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph
     from rdflib import Graph
     from rdflib.term import Node, URIRef
 
-PG = "https://w3id.org/peergraph/ontology/"
-PGD = "https://w3id.org/peergraph/data/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # above this many triples, "auto" realises individuals with OWL 2 RL instead of HermiT
 HERMIT_MAX_TRIPLES = 20_000
@@ -285,12 +286,14 @@ def owl_rl(graph: Graph) -> ReasonResult:
     return ReasonResult(inferred=inferred, reasoners={"data (types)": OWL_RL}, notices=notices)
 
 
-def sparql_rules(graph: Graph, max_rounds: int = 20) -> ReasonResult:
+def sparql_rules(graph: Graph | pyoxigraph.Store, max_rounds: int = 20) -> ReasonResult:
     """Materialise types with the SPARQL rule subset on pyoxigraph until a fixpoint.
 
     Much faster than owlrl (no Python-level triple loop), and deterministic; it covers the
     constructs peergraph's defined classes use. Clashes with disjoint classes raise
     ``Inconsistent`` with the same plain-words explanations as the other reasoners.
+    ``graph`` may be a pyoxigraph Store (any size: nothing goes through rdflib); the rules then
+    add their triples to that store.
     """
     from importlib import resources
 
@@ -307,6 +310,12 @@ def sparql_rules(graph: Graph, max_rounds: int = 20) -> ReasonResult:
     first = "\n".join(ln for ln in head.splitlines() if not ln.startswith(("PREFIX", "#")))
     updates = [prefixes + "\n" + u for u in [first, *body.split("#---")] if u.strip()]
     store = open_store(graph)
+    pg_type = ox.NamedNode(str(RDF.type))
+    asserted = {
+        (q.subject.value, q.object.value)
+        for q in store.quads_for_pattern(None, pg_type, None)
+        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(PG)
+    }
     size = -1
     for _ in range(max_rounds):
         if len(store) == size:
@@ -324,18 +333,36 @@ def sparql_rules(graph: Graph, max_rounds: int = 20) -> ReasonResult:
         if isinstance(r["x"], ox.NamedNode)
     ]
     if clashes:
-        raise Inconsistent(RULES, [_why(m, graph) for m in clashes])
-    asserted = _asserted_types(graph)
-    pg_type = ox.NamedNode(str(RDF.type))
+        explain = graph if not isinstance(graph, ox.Store) else _clash_graph(graph, clashes)
+        raise Inconsistent(RULES, [_why(m, explain) for m in clashes])
     inferred = sorted(
         (URIRef(q.subject.value), RDF.type, URIRef(q.object.value))
         for q in store.quads_for_pattern(None, pg_type, None)
         if isinstance(q.subject, ox.NamedNode)
         and isinstance(q.object, ox.NamedNode)
         and q.object.value.startswith(PG)
-        and (URIRef(q.subject.value), URIRef(q.object.value)) not in asserted
+        and (q.subject.value, q.object.value) not in asserted
     )
     return ReasonResult(inferred=inferred, reasoners={"data (types)": RULES})
+
+
+def _clash_graph(store: pyoxigraph.Store, clashes: list[str]) -> Graph:
+    """Ontology + the triples of each clashing individual: what ``_why`` reads to explain."""
+    import re
+
+    import pyoxigraph as ox
+
+    from peergraph.check.shacl_sparql import _rdflib
+    from peergraph.mapping.triples import ontology_graph
+
+    g = ontology_graph()
+    for message in clashes:
+        ind = ox.NamedNode(re.findall(r"\S+$", message)[0])
+        around = [*store.quads_for_pattern(ind, None, None)]
+        around += store.quads_for_pattern(None, None, ind)
+        for q in around:
+            g.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+    return g
 
 
 def _rl_errors(closed: Graph) -> list[str]:
@@ -439,12 +466,13 @@ def inferred_graph(result: ReasonResult) -> Graph:
     from rdflib import RDF, RDFS, Literal, URIRef
     from rdflib.namespace import PROV
 
+    from peergraph.iris import INFERRED_GRAPH
     from peergraph.mapping.triples import new_graph
 
     g = new_graph()
     for t in result.inferred + result.subclass_axioms:
         g.add(t)
-    doc = URIRef(PGD + "inferred")
+    doc = URIRef(INFERRED_GRAPH)
     g.add((doc, RDF.type, PROV.Entity))
     g.add((doc, RDFS.label, Literal("types inferred by the peergraph reasoner step")))
     for part, name in sorted(result.reasoners.items()):
@@ -466,20 +494,15 @@ def inferred_turtle(result: ReasonResult) -> bytes:
     return serialize(canonical_triples(inferred_graph(result)), "turtle", __version__)
 
 
-_LAST: list[tuple[int, int, ReasonResult]] = []
+def build_reasoning(graph: Graph | pyoxigraph.Store) -> ReasonResult:
+    """The build's reasoning: SPARQL rules (fast, no Java, same bytes on every machine). The
+    pipeline runs it once, on its store, and hands the result to ``inferred_exports`` and the
+    ontology docs."""
+    import pyoxigraph as ox
+
+    return sparql_rules(graph) if isinstance(graph, ox.Store) else reason(graph, method="rules")
 
 
-def cached_reason(graph: Graph) -> ReasonResult:
-    """The build's reasoning (SPARQL rules: fast, no Java, same bytes on every machine),
-    computed once per build for the two build hooks that need it."""
-    key = (id(graph), len(graph))
-    if _LAST and _LAST[0][:2] == key:
-        return _LAST[0][2]
-    result = reason(graph, method="rules")
-    _LAST[:] = [(key[0], key[1], result)]
-    return result
-
-
-def inferred_exports(graph: Graph, dataset: object = None) -> dict[str, object]:
-    """Build hook (EXTRA_EXPORTS): ``peergraph-inferred.ttl``."""
-    return {"peergraph-inferred.ttl": lambda: inferred_turtle(cached_reason(graph))}
+def inferred_exports(result: ReasonResult) -> dict[str, object]:
+    """``peergraph-inferred.ttl`` for ``exports/``."""
+    return {"peergraph-inferred.ttl": lambda: inferred_turtle(result)}

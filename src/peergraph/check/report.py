@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from peergraph.errors import ValidationFailed
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph
     from rdflib import Graph
 
 
@@ -65,8 +66,8 @@ def _short(iri: str) -> str:
     return f"<{iri}>"
 
 
-def run_report(graph: Graph) -> list[Issue]:
-    """All issues found in ``graph`` (ontology + optional data), sorted."""
+def run_report(graph: Graph | pyoxigraph.Store) -> list[Issue]:
+    """All issues found in ``graph`` (ontology + optional data; rdflib or pyoxigraph), sorted."""
     import pyoxigraph as ox
 
     from peergraph.export.store import open_store
@@ -85,7 +86,7 @@ def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.level == "ERROR"]
 
 
-def check_graph(graph: Graph, dataset: object = None) -> None:
+def check_graph(graph: Graph | pyoxigraph.Store, dataset: object = None) -> None:
     """Build hook: fail on any ERROR-level issue."""
     bad = errors(run_report(graph))
     if bad:

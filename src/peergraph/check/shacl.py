@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from peergraph.errors import UsageError, ValidationFailed
+from peergraph.iris import SH_NS, XSD_NS
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph
     from rdflib import Graph
     from rdflib.term import Node
 
-SH = "http://www.w3.org/ns/shacl#"
+SH = SH_NS
+XSD_STRING = XSD_NS + "string"
 SHAPES_FILE = "shapes.ttl"
 
 
@@ -48,27 +51,66 @@ def shapes_graph(path: Path | None = None) -> Graph:
     return Graph().parse(path or shapes_path(), format="turtle")
 
 
-def validate_graph(graph: Graph, shapes: Graph | None = None) -> list[Violation]:
+def validate_graph(
+    graph: Graph, shapes: Graph | None = None, *, engine: str = "sparql"
+) -> list[Violation]:
     """Validate ``graph`` (ontology + data, types stated) and return sorted violations.
 
-    No RDFS/OWL inference is run: the build states every rdf:type, and inference would make
-    validation of big graphs slow (pySHACL#237).
+    ``engine="sparql"`` runs the shapes compiled to SPARQL on pyoxigraph (``shacl_sparql``: the
+    build's engine, fast at any size); ``"pyshacl"`` runs pySHACL, the reference the SPARQL
+    engine is tested against. No RDFS/OWL inference is run: the build states every rdf:type.
     """
+    shapes = shapes if shapes is not None else shapes_graph()
+    if engine == "sparql":
+        from peergraph.export.store import open_store
+
+        return validate_store(open_store(graph), shapes)
     from pyshacl import validate
 
-    shapes = shapes if shapes is not None else shapes_graph()
     _conforms, results, _text = validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
     )
-    return sorted(set(_violations(results, graph, shapes)))
+    return sorted(set(_violations(_pyshacl_results(results), graph, shapes)))
 
 
-def check_graph(graph: Graph, dataset: object = None) -> None:
-    """Build hook: raise ``ValidationFailed`` listing every violation in plain words.
+def validate_store(store: pyoxigraph.Store, shapes: Graph | None = None) -> list[Violation]:
+    """Validate the whole of ``store`` against the shapes, compiled to SPARQL; sorted."""
+    from peergraph.check import shacl_sparql
 
-    Cheap to skip: all work happens inside this call (nothing at import time).
+    shapes = shapes if shapes is not None else shapes_graph()
+    results = shacl_sparql.run(store, shacl_sparql.compile_shapes(shapes))
+    return sorted(set(_violations(results, _focus_graph(store, results), shapes)))
+
+
+def _focus_graph(store: pyoxigraph.Store, results: list) -> Graph:
+    """The types and identifiers of the focus nodes: all that phrasing a result reads."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from peergraph.check.shacl_sparql import _rdflib
+    from peergraph.iris import DCTERMS, RDF
+    from peergraph.mapping.triples import new_graph
+
+    g = new_graph()
+    wanted = (ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DCTERMS.identifier)))
+    for focus in {r.focus for r in results}:
+        if not isinstance(focus, URIRef):
+            continue
+        node = ox.NamedNode(str(focus))
+        for p in wanted:
+            for q in store.quads_for_pattern(node, p, None, None):
+                g.add((focus, _rdflib(q.predicate), _rdflib(q.object)))
+    return g
+
+
+def check_graph(graph: Graph | pyoxigraph.Store, dataset: object = None) -> None:
+    """Build check: raise ``ValidationFailed`` listing every violation in plain words.
+
+    ``graph`` is an rdflib Graph or a pyoxigraph Store holding ontology + data.
     """
-    problems = validate_graph(graph)
+    import pyoxigraph as ox
+
+    problems = validate_store(graph) if isinstance(graph, ox.Store) else validate_graph(graph)
     if problems:
         where = {}  # "finding F05" -> "data/findings.yaml:52" when the dataset knows
         for f in getattr(dataset, "findings", []):
@@ -125,8 +167,11 @@ def validate_file(path: Path, *, with_ontology: bool = True) -> list[Violation]:
 # plain-words messages
 
 
-def _violations(results: Graph, data: Graph, shapes: Graph) -> list[Violation]:
+def _pyshacl_results(results: Graph) -> list:
+    """pySHACL's results graph as ``shacl_sparql.Result`` objects."""
     from rdflib import RDF, URIRef
+
+    from peergraph.check.shacl_sparql import Result
 
     out = []
     for result in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
@@ -134,13 +179,26 @@ def _violations(results: Graph, data: Graph, shapes: Graph) -> list[Violation]:
         def one(name: str, result: Node = result) -> Node | None:
             return results.value(result, URIRef(SH + name))
 
-        focus = one("focusNode")
-        shape = one("sourceShape")
         component = str(one("sourceConstraintComponent") or "").rsplit("#", 1)[-1]
-        value = one("value")
-        field = _field(shape, one("resultPath"), shapes, data)
-        message = _message(component, shape, value, shapes, data, one("resultMessage"))
-        out.append(Violation(_record(focus, data), field, message, str(focus)))
+        out.append(
+            Result(
+                one("focusNode"), one("sourceShape"), component, one("value"),
+                one("resultPath"), one("resultMessage"),
+            )  # fmt: skip
+        )
+    return out
+
+
+def _violations(results: list, data: Graph, shapes: Graph) -> list[Violation]:
+    from peergraph.iris import PREFIXES
+
+    for prefix, ns in PREFIXES.items():  # IRIs are written with these prefixes, whatever the graph
+        data.namespace_manager.bind(prefix, ns, override=False)
+    out = []
+    for r in results:
+        field = _field(r.shape, r.path, shapes, data)
+        message = _message(r.component, r.shape, r.value, shapes, data, r.message)
+        out.append(Violation(_record(r.focus, data), field, message, str(r.focus)))
     return out
 
 
@@ -150,7 +208,7 @@ def _short(term: Node | None, graph: Graph) -> str:
     if term is None:
         return "?"
     if isinstance(term, Literal):
-        dt = f" ({_short(term.datatype, graph)})" if term.datatype else ""
+        dt = "" if _bare(term) else f" ({_short(term.datatype, graph)})"
         return f'"{term}"{dt}'
     if isinstance(term, URIRef):
         try:
@@ -158,6 +216,19 @@ def _short(term: Node | None, graph: Graph) -> str:
         except Exception:  # rdflib refuses some IRIs as QNames
             return f"<{term}>"
     return "a blank node"
+
+
+def _bare(literal: Node) -> bool:
+    """Written without its datatype: strings (plain or xsd:string are one in RDF 1.1) and
+    integers (oxigraph keeps xsd:nonNegativeInteger and the like as xsd:integer, so the SPARQL
+    engine could not tell them apart; the shape's message names the expected type)."""
+    dt = getattr(literal, "datatype", None)
+    return dt is None or str(dt) == XSD_STRING or str(dt)[len(XSD_NS) :] in _INTEGER_TYPES
+
+
+_INTEGER_TYPES = {"integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                  "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
+                  "unsignedInt", "unsignedShort", "unsignedByte"}  # fmt: skip
 
 
 def _record(focus: Node | None, data: Graph) -> str:
@@ -174,7 +245,8 @@ def _record(focus: Node | None, data: Graph) -> str:
     types = [t for t in types if not str(t).startswith(str(OWL))]
     kind = types[0] if types else None
     kind_name = _short(kind, data).split(":")[-1] if kind is not None else "node"
-    ident = data.value(focus, DCTERMS.identifier) if focus is not None else None
+    idents = sorted(data.objects(focus, DCTERMS.identifier)) if focus is not None else []
+    ident = idents[0] if idents else None  # the first, should there be two
     if isinstance(ident, Literal) and kind_name == "Finding":
         return f"finding {ident}"
     return f"{kind_name} {_short(focus, data)}"
@@ -239,6 +311,12 @@ def _message(
         return (
             f"value {v} must be less than {'or equal to ' if 'Equals' in component else ''}{other}"
         )
+    bounds = {"MinInclusive": "at least", "MaxInclusive": "at most",
+              "MinExclusive": "more than", "MaxExclusive": "less than"}  # fmt: skip
+    if component.removesuffix("ConstraintComponent") in bounds:
+        name = component.removesuffix("ConstraintComponent")
+        limit = _param(shape, name[0].lower() + name[1:], shapes)
+        return f"value {v} must be {bounds[name]} {limit}"
     if component == "MinLengthConstraintComponent":
         return f"value {v} is empty"
     if component == "UniqueLangConstraintComponent":

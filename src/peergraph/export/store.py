@@ -30,24 +30,41 @@ def _store_from_graph(graph: Any) -> pyoxigraph.Store:
     return store
 
 
+def _store_from_dataset(source: Any) -> pyoxigraph.Store:
+    """Ontology + data straight from the mapping's rows (no rdflib graph of the data)."""
+    import pyoxigraph as ox
+
+    from peergraph.export.writers import ox_triples
+    from peergraph.ingest.dataset import load
+    from peergraph.ingest.records import Dataset
+    from peergraph.mapping.triples import data_rows, ontology_rows
+
+    ds = source if isinstance(source, Dataset) else load(source)
+    store = ox.Store()
+    onto = ontology_rows()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(onto))
+    store.bulk_extend(
+        ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(set(data_rows(ds)))
+    )
+    return store
+
+
 def open_store(source: Any = None) -> pyoxigraph.Store:
     """A pyoxigraph Store holding ontology + data from ``source`` (see module docstring)."""
     import pyoxigraph as ox
 
     from peergraph.ingest.records import Dataset
 
+    if isinstance(source, ox.Store):
+        return source
     if source is None or isinstance(source, Dataset):
-        from peergraph.mapping.triples import build_graph
-
-        return _store_from_graph(build_graph(source))
+        return _store_from_dataset(source)
     if hasattr(source, "triples") and hasattr(source, "serialize"):  # an rdflib Graph
         return _store_from_graph(source)
     path = Path(source)
     if path.is_dir():
         if (path / "sources.yaml").is_file():
-            from peergraph.mapping.triples import build_graph
-
-            return _store_from_graph(build_graph(path))
+            return _store_from_dataset(path)
         try:
             return ox.Store.read_only(str(path))
         except OSError as exc:

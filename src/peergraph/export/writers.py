@@ -1,9 +1,11 @@
 """Stage 4: write the graph in standard formats, byte-for-byte deterministic and atomically.
 
-Determinism: blank nodes (only in OWL axioms of the ontology) get canonical labels
-(``rdflib.compare``), renumbered in sorted order; triples are sorted (subject, ``rdf:type`` first,
-predicate, object) and written by pyoxigraph's streaming serializers, which keep the given order.
-JSON-LD is compacted with a fixed context and its node objects and arrays are sorted.
+Determinism: the build's rows come from ``peergraph.mapping.triples``, where the ontology's blank
+nodes (only in OWL axioms) are labelled in document order; rows are sorted (subject, ``rdf:type``
+first, predicate, object) and written by pyoxigraph's streaming serializers, which keep the given
+order, or by our N-Triples and JSON-LD writers. ``canonical_triples`` (rdflib's canonical labels)
+is for other graphs, such as the reasoner's output. JSON-LD is compacted with a fixed context and
+its node objects and arrays are sorted.
 
 Atomicity: every file is written to a temporary file in the output folder first; only when all of
 them are complete are they renamed into place, so a failed build leaves earlier exports untouched.
@@ -249,7 +251,7 @@ def rdf_exports(graph: Graph, ontology: Graph, version: str) -> dict[str, Callab
     }
 
 
-# --- the large-data path: rows (``peergraph.mapping.fastgraph``) straight to files ----------------
+# --- rows (``peergraph.mapping.triples.rows``) streamed straight to files -------------------------
 
 
 def ox_triples(rows: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
@@ -527,7 +529,7 @@ def jsonld_rows(
     """
     import heapq
 
-    from peergraph.mapping.fastgraph import triples_from_rows
+    from peergraph.mapping.triples import rdflib_triples
 
     special = {r[1] for r in onto_rows} | {r[1] for r in rows if r[0] == 1}
     spans: list[tuple[int, int]] = []
@@ -537,7 +539,7 @@ def jsonld_rows(
             if rows[start][1] not in special:
                 spans.append((start, i))
             start = i
-    small = _jsonld_nodes(triples_from_rows(r for r in rows if r[1] in special))
+    small = _jsonld_nodes(rdflib_triples(r for r in rows if r[1] in special))
     writer = _RowJsonld()
     keyed = sorted(((writer.shrink(rows[a][1]), a, b) for a, b in spans))
     ordered = heapq.merge(

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from peergraph.iris import PG_NS as _PG
+from peergraph.iris import PGV_NS as _PGV
 from peergraph.paths import ontology_dir
 
-_PG = "https://w3id.org/peergraph/ontology/"
-_PGV = "https://w3id.org/peergraph/vocab/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

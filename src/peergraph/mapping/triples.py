@@ -1,18 +1,24 @@
-"""Stage 3: turn a validated ``Dataset`` into RDF under the peergraph ontology.
+"""Stage 3: the one mapping from a validated ``Dataset`` to RDF under the peergraph ontology.
 
-Data triples are produced by a generator of rdflib terms so that callers can stream them (exports)
-or collect them into an ``rdflib.Graph`` (the notebook API). IRIs come from
-``peergraph.iris``.
+Everything that needs the data as triples takes them from here: the exports and ``--store``
+(through ``data_rows``), the build hooks and ``peergraph.build_graph`` (an ``rdflib.Graph``).
+
+Each ``*_triples`` function yields ``(subject, predicate, object)``: IRIs are ``rdflib.URIRef``
+(from ``peergraph.iris``, made without rdflib's per-call check), literals are ``Lit`` tuples made
+by ``_lit`` holding the lexical form rdflib would write. That keeps the mapping at about a
+microsecond a triple, so the same code serves the essay and 100k findings. ``rows`` turns triples
+into the sortable rows the writers stream; ``build_graph`` turns them into rdflib terms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from rdflib import Graph, Literal
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import BNode, Graph, Literal
 from rdflib.term import Node, URIRef
 
 from peergraph.errors import DataError, Problem
@@ -32,31 +38,58 @@ from peergraph.ingest.dataset import load
 from peergraph.ingest.records import Dataset, Finding, Source
 from peergraph.ingest.validate import CitationIndex
 from peergraph.iris import (
-    AUTHORSHIP,
     CITO,
+    DCTERMS,
     ECO_CITED,
     ECO_UNCITED,
     FABIO,
+    FOAF,
     HAS_EVIDENCE_TYPE,
-    JOURNAL,
     OA,
-    PERSON,
+    OBO,
+    PERSON_NS,
     PG,
     PREFIXES,
     PRISM,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
     TIME,
     TIME_UNITS,
+    XSD,
+    authorship_iri,
     concept_iri,
+    data_iri,
     finding_iri,
+    journal_iri,
+    mint,
     paper_iri,
     slug,
     source_iri,
 )
 from peergraph.paths import ontology_dir
-from peergraph.text.references import Reference
+from peergraph.text.references import Reference, study_designs
 
-Triple = tuple[Node, Node, Node]
 CONTEXT_CHARS = 32  # length of oa:prefix / oa:suffix around a quote
+
+
+class Lit(NamedTuple):
+    """A literal: lexical form, datatype IRI ("" for a plain string) and language ("" for none)."""
+
+    value: str
+    datatype: str = ""
+    language: str = ""
+
+
+Term = URIRef | Lit
+Triple = tuple[URIRef, URIRef, Term]
+# A triple as the writers take it, already in their sort order (``export.writers.sort_key``):
+# (subject kind, subject, predicate is not rdf:type, predicate, object kind, object value,
+#  object datatype, object language) with kind 0 = IRI, 1 = blank node, 2 = literal.
+Row = tuple[int, str, bool, str, int, str, str, str]
+_BOOLEAN = str(XSD.boolean)
+_TYPE = str(RDF.type)
 
 
 def new_graph() -> Graph:
@@ -68,10 +101,11 @@ def new_graph() -> Graph:
 
 
 def ontology_graph(directory: Path | None = None) -> Graph:
-    """The ontology and its vocabularies, as edited in ``ontology/``."""
+    """The ontology and its vocabularies, as edited in ``ontology/`` (``ontology_rows``)."""
     g = new_graph()
-    for path in ontology_files(directory):
-        g.parse(path, format="turtle")
+    add = g.add
+    for triple in rdflib_triples(ontology_rows(directory)):
+        add(triple)
     return g
 
 
@@ -87,17 +121,67 @@ def ontology_files(directory: Path | None = None) -> list[Path]:
     return [folder / "peergraph.ttl", *others]
 
 
-def _lit(value: object, datatype: URIRef | None = None) -> Literal:
-    return Literal(value, datatype=datatype)
+def ontology_rows(directory: Path | None = None) -> list[Row]:
+    """The ontology modules as sorted rows, blank nodes labelled ``b1``, ``b2``, … in the order
+    they first appear in the files (``ontology_files`` order).
+
+    Stable for the same files without rdflib's canonicalisation (seconds for the ontology's
+    OWL axioms): pyoxigraph parses in document order. A test checks the rows are isomorphic to
+    rdflib's parse of the same files.
+    """
+    import pyoxigraph as ox
+
+    raw: list[tuple[Any, ...]] = []
+    order: dict[str, int] = {}
+    string, lang_string = f"{XSD}string", f"{RDF}langString"
+
+    def term(t: Any) -> tuple[int, str, str, str]:
+        if isinstance(t, ox.NamedNode):
+            return 0, t.value, "", ""
+        if isinstance(t, ox.BlankNode):
+            order.setdefault(t.value, len(order) + 1)
+            return 1, t.value, "", ""
+        dt = t.datatype.value
+        return 2, t.value, "" if dt in (string, lang_string) else dt, t.language or ""
+
+    for path in ontology_files(directory):
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            raw.append((term(t.subject), t.predicate.value, term(t.object)))
+    width = len(str(len(order)))
+
+    def label(kind: int, value: str) -> str:
+        return f"b{order[value]:0{width}d}" if kind == 1 else value
+
+    type_iri = _TYPE
+    return sorted(
+        {
+            (sk, label(sk, s), p != type_iri, p, ok, label(ok, o), dt, lang)
+            for (sk, s, _, _), p, (ok, o, dt, lang) in raw
+        }
+    )
+
+
+def _lit(value: object, datatype: str | None = None) -> Lit:
+    """The literal rdflib's ``Literal(value, datatype=datatype)`` would be, as a ``Lit``."""
+    if type(value) is str:
+        return Lit(value, str(datatype) if datatype else "")
+    if type(value) is bool:
+        return Lit("true" if value else "false", _BOOLEAN)
+    return _typed(value, str(datatype) if datatype else "", repr(value))
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _typed(value: Any, datatype: str, _key: str) -> Lit:
+    """Cached by ``repr`` too: ``Decimal("1.0") == Decimal("1")`` but their lexical forms differ."""
+    literal = Literal(value, datatype=URIRef(datatype) if datatype else None)
+    return Lit(str(literal), str(literal.datatype or ""), literal.language or "")
 
 
 def paper_node(ref: Reference) -> URIRef:
     """The DOI IRI when the reference has a DOI; otherwise an IRI from its citation key."""
     if ref.doi:
         return paper_iri(ref.doi)
-    from peergraph.iris import PGD
-
-    return PGD[f"paper/{ref.key}"]
+    return data_iri(f"paper/{ref.key}")
 
 
 def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
@@ -129,13 +213,11 @@ def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
         yield paper, PG.articleNumber, _lit(ref.article_number)
     if ref.journal:
         yield from journal_triples(paper, ref.journal)
-    from peergraph.text.references import study_designs
-
     for design in study_designs(ref.title):
         yield paper, PG.studyDesign, concept_iri(design)
     for position, author in enumerate(ref.authors, 1):
         person = person_iri(author.family, author.given)
-        link = AUTHORSHIP[f"{ref.key}-{position}"]
+        link = authorship_iri(ref.key, position)
         yield paper, DCTERMS.creator, person
         yield paper, PG.authorship, link
         yield link, RDF.type, PG.Authorship
@@ -146,15 +228,16 @@ def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
 
 def journal_triples(work: URIRef, title: str) -> Iterator[Triple]:
     """``work`` is part of the journal ``title``; the journal's IRI comes from its title."""
-    journal = JOURNAL[slug(title)]
+    journal = journal_iri(title)
     yield work, DCTERMS.isPartOf, journal
     yield journal, RDF.type, FABIO.Journal
     yield journal, DCTERMS.title, _lit(title)
     yield journal, RDFS.label, _lit(title)
 
 
+@lru_cache(maxsize=65536)
 def person_iri(family: str, given: str) -> URIRef:
-    return PERSON[slug(f"{family} {given}")]
+    return mint(PERSON_NS + slug(f"{family} {given}"))
 
 
 def person_triples(family: str, given: str, *, corporate: bool = False) -> Iterator[Triple]:
@@ -274,81 +357,110 @@ def quote_triples(source: Source, f: Finding) -> Iterator[Triple]:
     yield position, OA.end, _lit(f.end, XSD.nonNegativeInteger)
 
 
-def data_triples(ds: Dataset, *, core: bool = True) -> Iterator[Triple]:
-    """Every data triple of the dataset (no ontology), in a stable order.
-
-    ``core=False`` skips sources, papers and findings, which the large-data path
-    (``peergraph.mapping.fastgraph``) makes itself; it still takes whatever else is added below.
-    """
-    if core:
-        yield from core_triples(ds)
-    cited = {paper_node(ref) for _, ref in ds.papers()}
-    for ref in ds.library:  # data/papers.yaml (peergraph import-bib); a cited paper wins
-        if paper_node(ref) not in cited:
-            cited.add(paper_node(ref))
-            yield from paper_triples(None, ref)
-    yield from audit_triples(ds)
-
-
-def core_triples(ds: Dataset) -> Iterator[Triple]:
-    """Sources, papers and findings: mirrored row for row by ``fastgraph.data_rows``."""
+def data_triples(ds: Dataset) -> Iterator[Triple]:
+    """Every data triple of the dataset (no ontology), in record order; repeats are possible
+    (a journal per paper), ``rows`` callers de-duplicate."""
     for source in ds.sources.values():
         yield from source_triples(source)
     seen: set[URIRef] = set()
     for source, ref in ds.papers():
-        if paper_node(ref) in seen:
-            continue
-        seen.add(paper_node(ref))
-        yield from paper_triples(source, ref)
+        paper = paper_node(ref)
+        if paper not in seen:
+            seen.add(paper)
+            yield from paper_triples(source, ref)
     for f in ds.findings:
         yield from finding_triples(ds, f)
+    for ref in ds.library:  # data/papers.yaml (peergraph import-bib); a cited paper wins
+        if paper_node(ref) not in seen:
+            seen.add(paper_node(ref))
+            yield from paper_triples(None, ref)
+    yield from audit_triples(ds)
+
+
+def rows(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[Row]:
+    """Triples (``Lit`` or rdflib terms) → the writers' rows, as plain strings."""
+    type_iri = _TYPE
+    for s, p, o in triples:
+        p = str(p)
+        if type(o) is Lit:
+            yield (0, str(s), p != type_iri, p, 2, o[0], o[1], o[2])
+            continue
+        sk = 1 if isinstance(s, BNode) else 0
+        if isinstance(o, Literal):
+            dt = str(o.datatype or "")
+            yield (sk, str(s), p != type_iri, p, 2, str(o), dt, o.language or "")
+        else:
+            yield (sk, str(s), p != type_iri, p, 1 if isinstance(o, BNode) else 0, str(o), "", "")
+
+
+def data_rows(ds: Dataset) -> Iterator[Row]:
+    """``data_triples(ds)`` as rows (not yet sorted or de-duplicated)."""
+    return rows(data_triples(ds))
+
+
+def sorted_rows(unsorted: Iterable[Row]) -> list[Row]:
+    """De-duplicated and sorted: the order every export is written in."""
+    return sorted(set(unsorted))
+
+
+def rdflib_triples(rows_: Iterable[Row]) -> Iterator[tuple[Node, Node, Node]]:
+    """Rows → rdflib triples (for code that wants an ``rdflib.Graph``)."""
+    iris: dict[str, URIRef] = {}
+
+    def term(kind: int, value: str, dt: str = "", lang: str = "") -> Node:
+        if kind == 0:
+            hit = iris.get(value)
+            if hit is None:
+                hit = iris[value] = mint(value)
+            return hit
+        if kind == 1:
+            return BNode(value)
+        return Literal(value, datatype=term(0, dt) if dt else None, lang=lang or None)
+
+    for sk, s, _, p, ok, o, dt, lang in rows_:
+        yield term(sk, s), term(0, p), term(ok, o, dt, lang)
 
 
 def build_graph(ds: Dataset | str | Path | None = None, *, include_ontology: bool = True) -> Graph:
     """The knowledge graph as an ``rdflib.Graph``: ontology + vocabularies + data.
 
-    ``ds`` is a loaded ``Dataset`` or a data folder (default: the bundled data).
+    ``ds`` is a loaded ``Dataset`` or a data folder (default: the bundled data). Made from
+    ``data_triples``, the mapping every export is written from.
     """
     dataset = ds if isinstance(ds, Dataset) else load(ds)
     g = ontology_graph() if include_ontology else new_graph()
-    for triple in data_triples(dataset):
-        g.add(triple)
+    add = g.add
+    for triple in rdflib_triples(data_rows(dataset)):
+        add(triple)
     return g
 
 
-__all__ = ["build_graph", "data_triples", "ontology_graph", "new_graph", "OWL", "PROV"]
+__all__ = [
+    "Lit",
+    "Row",
+    "build_graph",
+    "data_rows",
+    "data_triples",
+    "ontology_graph",
+    "new_graph",
+    "rows",
+    "sorted_rows",
+]
 
 
 # --- the reference and claim audit (data/reference-audit.yaml) -------------------------------
 
 
-def record_iri(record_id: str):
-    from peergraph.iris import PGD
-
-    return PGD[f"record/{record_id}"]
+def record_iri(record_id: str) -> URIRef:
+    return data_iri(f"record/{record_id}")
 
 
-def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
+def audit_triples(ds: Dataset) -> Iterator[Triple]:
     """The audit as RDF: statuses, in-text citations, records, effects, claims, support levels.
 
     Entries for references or findings the dataset does not hold are skipped here (a data copy
     may drop findings); ``peergraph audit`` reports them.
     """
-    from rdflib import Literal
-    from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
-
-    from peergraph.iris import (
-        CITO,
-        FABIO,
-        OA,
-        OBO,
-        PG,
-        PGD,
-        PRISM,
-        concept_iri,
-        finding_iri,
-    )
-
     audit = read_audit(ds.data_dir)
     used_records: set[str] = set()
     seen_papers: set = set()
@@ -377,14 +489,14 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
         check = audit.references.get((source.id, ref.key))
         if check is None:
             continue
-        node = PGD[f"reference-audit/{source.id}/{ref.key}"]
+        node = data_iri(f"reference-audit/{source.id}/{ref.key}")
         yield node, RDF.type, PG.ReferenceAudit
-        yield node, RDFS.label, Literal(f"Reference audit of {ref.key}: {status}")
+        yield node, RDFS.label, _lit(f"Reference audit of {ref.key}: {status}")
         yield node, PG.auditOf, paper
         for d in check.differs:
-            yield node, PG.discrepancy, Literal(d)
+            yield node, PG.discrepancy, _lit(d)
         if check.note:
-            yield node, SKOS.editorialNote, Literal(check.note)
+            yield node, SKOS.editorialNote, _lit(check.note)
         for iri in check.sources:
             yield from _source_entity(node, iri)
         for rid in check.resolves_to:
@@ -408,23 +520,23 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
             pos = finding_iri(f.id, f"citation-{n}-position")
             yield cnode, RDF.type, CITO.Citation
             yield cnode, RDF.type, PG.InTextCitation
-            yield cnode, RDFS.label, Literal(cit.raw)
-            yield cnode, PG.printedText, Literal(cit.raw)
+            yield cnode, RDFS.label, _lit(cit.raw)
+            yield cnode, PG.printedText, _lit(cit.raw)
             yield cnode, CITO.hasCitingEntity, node
             yield cnode, CITO.hasCitedEntity, paper_node(ref)
             yield cnode, PG.textPosition, pos
             yield pos, RDF.type, OA.TextPositionSelector
-            yield pos, OA.start, Literal(f.start + cit.start, datatype=XSD.nonNegativeInteger)
-            yield pos, OA.end, Literal(f.start + cit.end, datatype=XSD.nonNegativeInteger)
+            yield pos, OA.start, _lit(f.start + cit.start, XSD.nonNegativeInteger)
+            yield pos, OA.end, _lit(f.start + cit.end, XSD.nonNegativeInteger)
         claim = audit.claims.get(f.id)
         if claim:
             anode = finding_iri(f.id, "claim-audit")
             yield node, PG.claimAudit, anode
             yield anode, RDF.type, PG.ClaimAudit
-            yield anode, RDFS.label, Literal(f"Claim audit of {f.id}: {claim.verdict}")
+            yield anode, RDFS.label, _lit(f"Claim audit of {f.id}: {claim.verdict}")
             yield anode, PG.claimVerdict, concept_iri(claim.verdict)
             if claim.note:
-                yield anode, SKOS.editorialNote, Literal(claim.note)
+                yield anode, SKOS.editorialNote, _lit(claim.note)
             for rid in claim.checked_against:
                 used_records.add(rid)
                 yield anode, PG.checkedAgainst, record_iri(rid)
@@ -438,29 +550,29 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
         r = audit.records[rid]
         rnode = record_iri(rid)
         yield rnode, RDF.type, PG.PublishedRecord
-        yield rnode, RDFS.label, Literal(f"{r.short()}: {r.title} (published record)")
-        yield rnode, DCTERMS.title, Literal(r.title)
-        yield rnode, FABIO.hasPublicationYear, Literal(f"{r.year:04d}", datatype=XSD.gYear)
-        yield rnode, DCTERMS.bibliographicCitation, Literal(citation_text(r))
+        yield rnode, RDFS.label, _lit(f"{r.short()}: {r.title} (published record)")
+        yield rnode, DCTERMS.title, _lit(r.title)
+        yield rnode, FABIO.hasPublicationYear, _lit(f"{r.year:04d}", XSD.gYear)
+        yield rnode, DCTERMS.bibliographicCitation, _lit(citation_text(r))
         if r.doi:
-            yield rnode, PRISM.doi, Literal(r.doi)
+            yield rnode, PRISM.doi, _lit(r.doi)
         if r.pmid:
-            yield rnode, FABIO.hasPubMedId, Literal(r.pmid)
+            yield rnode, FABIO.hasPubMedId, _lit(r.pmid)
         if r.volume:
-            yield rnode, PRISM.volume, Literal(r.volume)
+            yield rnode, PRISM.volume, _lit(r.volume)
         if r.issue:
-            yield rnode, PRISM.issueIdentifier, Literal(r.issue)
+            yield rnode, PRISM.issueIdentifier, _lit(r.issue)
         if r.pages:
             first, _, last = r.pages.partition("-")
-            yield rnode, PRISM.startingPage, Literal(first.strip())
+            yield rnode, PRISM.startingPage, _lit(first.strip())
             if last:
-                yield rnode, PRISM.endingPage, Literal(last.strip())
+                yield rnode, PRISM.endingPage, _lit(last.strip())
         if r.note:
-            yield rnode, SKOS.editorialNote, Literal(r.note)
+            yield rnode, SKOS.editorialNote, _lit(r.note)
         if r.journal:
             yield from journal_triples(rnode, r.journal)
         if r.authors:
-            yield rnode, PG.authorList, Literal("; ".join(r.authors))
+            yield rnode, PG.authorList, _lit("; ".join(r.authors))
         for author in r.authors:
             family, _, given = (p.strip() for p in author.partition(","))
             yield rnode, DCTERMS.creator, person_iri(family, given)
@@ -468,55 +580,41 @@ def audit_triples(ds: Dataset) -> Iterator[tuple[Node, Node, Node]]:
         for iri in r.sources:
             yield from _source_entity(rnode, iri)
         for eff in r.effects:
-            yield from _effect_triples(r, eff, OBO)
+            yield from _effect_triples(r, eff)
 
 
-def _source_entity(node, iri: str):
-    from rdflib.namespace import PROV, RDF
-    from rdflib.term import URIRef
-
+def _source_entity(node: URIRef, iri: str) -> Iterator[Triple]:
     yield node, PROV.wasDerivedFrom, URIRef(iri)
     yield URIRef(iri), RDF.type, PROV.Entity
 
 
-def _effect_triples(r: Record, eff: Effect, OBO):
-    from rdflib import Literal
-    from rdflib.namespace import PROV, RDF, RDFS, XSD
-
-    from peergraph.iris import PG, PGD, concept_iri
-
-    node = PGD[f"record/{r.id}-effect-{eff.id}"]
+def _effect_triples(r: Record, eff: Effect) -> Iterator[Triple]:
+    node = data_iri(f"record/{r.id}-effect-{eff.id}")
     yield record_iri(r.id), PG.reportsEffect, node
     yield node, RDF.type, OBO["STATO_0000085"]
     yield node, RDF.type, OBO[MEASURES[eff.measure]]
-    yield node, RDFS.label, Literal(effect_text(r, eff))
-    yield node, PG.estimate, Literal(eff.value, datatype=XSD.decimal)
+    yield node, RDFS.label, _lit(effect_text(r, eff))
+    yield node, PG.estimate, _lit(eff.value, XSD.decimal)
     if eff.outcome:
         yield node, PG.measuresOutcome, concept_iri(eff.outcome)
     if eff.significant is not None:
-        yield node, PG.statisticallySignificant, Literal(eff.significant)
+        yield node, PG.statisticallySignificant, _lit(eff.significant)
     for iri in r.sources:
-        yield node, PROV.wasDerivedFrom, _uri(iri)
+        yield node, PROV.wasDerivedFrom, URIRef(iri)
     if eff.ci:
-        ci = PGD[f"record/{r.id}-effect-{eff.id}-ci"]
+        ci = data_iri(f"record/{r.id}-effect-{eff.id}-ci")
         yield node, PG.confidenceInterval, ci
         yield ci, RDF.type, OBO["STATO_0000231"]
         yield (
             ci,
             RDFS.label,
-            Literal(f"95% CI {format_number(eff.ci[0])} to {format_number(eff.ci[1])}"),
+            _lit(f"95% CI {format_number(eff.ci[0])} to {format_number(eff.ci[1])}"),
         )
-        yield ci, PG.lowerBound, Literal(eff.ci[0], datatype=XSD.decimal)
-        yield ci, PG.upperBound, Literal(eff.ci[1], datatype=XSD.decimal)
+        yield ci, PG.lowerBound, _lit(eff.ci[0], XSD.decimal)
+        yield ci, PG.upperBound, _lit(eff.ci[1], XSD.decimal)
     if eff.i2 is not None:
-        i2 = PGD[f"record/{r.id}-effect-{eff.id}-i2"]
+        i2 = data_iri(f"record/{r.id}-effect-{eff.id}-i2")
         yield node, PG.heterogeneity, i2
         yield i2, RDF.type, OBO["STATO_0000420"]
-        yield i2, RDFS.label, Literal(f"I² = {format(eff.i2, 'f')}%")
-        yield i2, PG.estimate, Literal(eff.i2, datatype=XSD.decimal)
-
-
-def _uri(iri: str):
-    from rdflib.term import URIRef
-
-    return URIRef(iri)
+        yield i2, RDFS.label, _lit(f"I² = {format(eff.i2, 'f')}%")
+        yield i2, PG.estimate, _lit(eff.i2, XSD.decimal)

@@ -33,37 +33,15 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from peergraph.errors import PeergraphError, UsageError
+from peergraph.iris import PGD_NS, PGV_NS, XSD_NS
+from peergraph.iris import PREFIXES as _PREFIXES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
 
-PGV = "https://w3id.org/peergraph/vocab/"
-PGD = "https://w3id.org/peergraph/data/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # prefixes a --param value may use (``pgv:hope``); also the defaults for inline queries
-PREFIXES = {
-    "pg": "https://w3id.org/peergraph/ontology/",
-    "pgv": PGV,
-    "pgd": PGD,
-    "finding": PGD + "finding/",
-    "source": PGD + "source/",
-    "person": PGD + "person/",
-    "journal": PGD + "journal/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": XSD,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "cito": "http://purl.org/spar/cito/",
-    "fabio": "http://purl.org/spar/fabio/",
-    "prism": "http://prismstandard.org/namespaces/basic/2.0/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "obo": "http://purl.obolibrary.org/obo/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "time": "http://www.w3.org/2006/time#",
-}
+PREFIXES = dict(_PREFIXES)
+PGV, PGD, XSD = PGV_NS, PGD_NS, XSD_NS
 PARAM_KINDS = ("vocab", "finding", "string", "integer", "iri")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUERY_START = re.compile(

@@ -285,7 +285,9 @@ def page() -> str:
         f'<option value="{html.escape(q.name)}">{html.escape(q.title)}</option>'
         for q in named_queries().values()
     )
-    return PAGE.replace("{{options}}", options)
+    from peergraph.iris import PG_NS
+
+    return PAGE.replace("{{options}}", options).replace("{{pg}}", PG_NS)
 
 
 PAGE = """<!doctype html>
@@ -305,7 +307,7 @@ td,th{border:1px solid #bbb;padding:.2em .4em;vertical-align:top;text-align:left
 <label>Named query <select id="named"><option value="">(choose)</option>{{options}}</select></label>
 <p id="desc"></p>
 <textarea id="query" name="query" spellcheck="false">SELECT ?finding ?label WHERE {
-  ?f a &lt;https://w3id.org/peergraph/ontology/Finding&gt; ;
+  ?f a &lt;{{pg}}Finding&gt; ;
      &lt;http://purl.org/dc/terms/identifier&gt; ?finding ;
      &lt;http://www.w3.org/2000/01/rdf-schema#label&gt; ?label .
 } ORDER BY ?finding</textarea>

@@ -13,13 +13,16 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
+from peergraph.iris import ONTOLOGY_NS as ONTOLOGY
+from peergraph.iris import PG_NS as PG
+from peergraph.iris import PGV_NS as PGV
+
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Graph
     from rdflib.term import Node
 
-PG = "https://w3id.org/peergraph/ontology/"
-PGV = "https://w3id.org/peergraph/vocab/"
-ONTOLOGY = "https://w3id.org/peergraph/ontology"
+    from peergraph.check.reason import ReasonResult
+
 EXAMPLES = 5
 
 CSS = """
@@ -391,17 +394,18 @@ def ontology_html(graph: Graph, inferred: dict[Node, list[Node]] | None = None) 
     return html.encode("utf-8")
 
 
-def docs_exports(graph: Graph, dataset: object = None) -> dict[str, object]:
-    """Build hook (EXTRA_EXPORTS): ``ontology/index.html``, with defined-class members from the
-    same reasoning run as ``peergraph-inferred.ttl``."""
+def docs_exports(graph: Graph, reasoning: ReasonResult | None = None) -> dict[str, object]:
+    """``ontology/index.html`` for ``exports/``, with defined-class members from ``reasoning``
+    (the build's run, the one ``peergraph-inferred.ttl`` is written from; computed if None)."""
 
     def produce() -> bytes:
         from rdflib import RDF
 
-        from peergraph.check.reason import cached_reason
+        from peergraph.check.reason import build_reasoning
 
+        result = reasoning if reasoning is not None else build_reasoning(graph)
         members: dict[Node, list[Node]] = {}
-        for s, p, o in cached_reason(graph).inferred:
+        for s, p, o in result.inferred:
             if p == RDF.type:
                 members.setdefault(o, []).append(s)
         return ontology_html(graph, members)
