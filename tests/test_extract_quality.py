@@ -27,8 +27,11 @@ def scores() -> dict:
         ("cites", 1.0),
         ("settings", 1.0),
         ("outcomes (cited)", 0.9),
-        ("direction (cited)", 0.9),
-        ("direction", 0.9),
+        # directions come only from an effect phrase bound to a named outcome (issue 14); the
+        # curators also inferred some from context ("supports its value"), which extract must
+        # not: measured 0.79 (cited) and 0.70
+        ("direction (cited)", 0.75),
+        ("direction", 0.65),
         ("mechanisms", 0.9),
     ],
 )
@@ -39,6 +42,10 @@ def test_recall_on_the_curated_essay(scores: dict, field: str, recall: float) ->
 @pytest.mark.parametrize("field", ["cites", "settings", "outcomes", "direction", "mechanisms"])
 def test_precision_on_the_curated_essay(scores: dict, field: str) -> None:
     assert scores[field]["precision"] >= 0.85
+
+
+def test_direction_precision_is_high_because_directions_are_not_guessed(scores: dict) -> None:
+    assert scores["direction"]["precision"] >= 0.9
 
 
 def test_document_figures(scores: dict) -> None:

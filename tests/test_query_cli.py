@@ -219,3 +219,44 @@ def test_limit_keeps_the_first_rows(capsys):
     code, out, _ = cli(capsys, "query", "papers-ranked", "--limit", "2", "-f", "csv")
     assert code == 0
     assert [line.split(",")[1] for line in out.splitlines()[1:]] == ["smit2023", "tomas2023"]
+
+
+def test_inline_sparql_knows_the_prefixes_the_output_uses(capsys):
+    # the table prints pg:/pgv:/finding: names; the same names work in a query without PREFIX
+    code, out, err = cli(
+        capsys, "query", "SELECT ?o WHERE { finding:F07 pg:outcome ?o } ORDER BY ?o", "-f", "csv"
+    )
+    assert code == 0, err
+    assert out.split("\r\n")[:2] == ["o", "https://w3id.org/peergraph/vocab/hope"]
+    code, out, err = cli(capsys, "query", "ASK { pgv:hope a ?class }")
+    assert (code, out) == (0, "true\n"), err
+
+
+def test_unknown_prefix_is_one_short_line_with_line_and_column(capsys):
+    code, out, err = cli(capsys, "query", "SELECT ?s WHERE {\n  ?s a nope:Thing\n}")
+    assert code == 2 and out == ""
+    assert err.startswith("Error: SPARQL syntax error at line 2, column ")
+    assert "unknown prefix 'nope:'" in err and "PREFIX nope: <...>" in err
+    assert err.count("\n") == 1 and "\\u{" not in err
+
+
+def test_oxigraph_character_class_dump_is_not_shown(capsys):
+    code, _, err = cli(capsys, "query", "SELECT * {\n?s")
+    assert code == 2
+    assert err.startswith("Error: SPARQL syntax error at line 2, column 3: expected one of")
+    assert err.count("\n") == 1 and "\\u{" not in err and len(err) < 200
+
+
+def test_unknown_vocabulary_id_in_a_param_suggests_the_closest(capsys):
+    code, out, err = cli(capsys, "query", "outcomes-by-direction", "-p", "outcome=hopee")
+    assert (code, out) == (2, "")
+    assert err == (
+        "Error: --param outcome=hopee: unknown vocabulary id 'hopee' (did you mean 'hope'?)\n"
+    )
+    code, _, err = cli(capsys, "query", "evidence-gaps", "-p", "setting=pgv:onlin")
+    assert code == 2 and "unknown vocabulary id 'onlin' (did you mean 'online'?)" in err
+    code, out, err = cli(
+        capsys, "query", "outcomes-by-direction", "-p", "outcome=hope", "-f", "csv"
+    )
+    assert code == 0, err
+    assert out.split("\r\n")[1].startswith("https://w3id.org/peergraph/vocab/hope,")

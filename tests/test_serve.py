@@ -310,3 +310,93 @@ def test_query_page_is_offline_and_escaped(base, monkeypatch):
     html = serve.page()
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_inline_queries_know_the_export_prefixes_and_errors_are_one_line(base):
+    query = "SELECT ?label WHERE { finding:F06 rdfs:label ?label . finding:F06 a pg:Finding }"
+    got = sparql(base + "/sparql", query).convert()["results"]["bindings"]
+    assert [b["label"]["value"] for b in got] == [
+        "Clinical improvements from peer support persist 6-9 months after the intervention"
+    ]
+    url = base + "/sparql?" + urllib.parse.urlencode({"query": "SELECT * { ?s nope:x ?o }"})
+    status, _, body = fetch(url)
+    assert status == 400
+    assert body.startswith("SPARQL syntax error at line 1, column")
+    assert "unknown prefix 'nope:'" in body and body.count("\n") == 1
+    assert "\\u{" not in body
+
+
+NAMED_TRIG = """
+<urn:peergraph:test:g1> { <urn:x:a> <urn:x:p> "in g1" . }
+<urn:peergraph:test:g2> { <urn:x:b> <urn:x:p> "in g2" . }
+<urn:x:c> <urn:x:p> "in the default graph" .
+"""
+VALUES = "SELECT ?v WHERE { ?s <urn:x:p> ?v } ORDER BY ?v"
+GRAPHS = "SELECT ?g ?v WHERE { GRAPH ?g { ?s <urn:x:p> ?v } } ORDER BY ?g"
+
+
+@pytest.fixture(scope="module")
+def named_base(tmp_path_factory):
+    """A server on a store that holds two named graphs beside its default graph."""
+    from peergraph.sparql.serve import ServeConfig, make_server
+
+    path = tmp_path_factory.mktemp("trig") / "graphs.trig"
+    path.write_text(NAMED_TRIG, encoding="utf-8")
+    server = make_server(path, ServeConfig(port=0, workers=2))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}/sparql"
+    server.shutdown()
+    server.server_close()
+    server.endpoint.close()
+
+
+def _with_graphs(url, query, default=(), named=(), method="GET"):
+    from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(url)
+    client.setQuery(query)
+    client.setReturnFormat(JSON)
+    client.setMethod(POST if method == "POST" else GET)
+    for iri in default:
+        client.addDefaultGraph(iri)
+    for iri in named:
+        client.addNamedGraph(iri)
+    bindings = client.query().convert()["results"]["bindings"]
+    return [tuple(b[k]["value"] for k in ("g", "v") if k in b) for b in bindings]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_default_graph_uri_makes_the_named_graphs_the_default_graph(named_base, method):
+    g1, g2 = "urn:peergraph:test:g1", "urn:peergraph:test:g2"
+    assert _with_graphs(named_base, VALUES, method=method) == [("in the default graph",)]
+    assert _with_graphs(named_base, VALUES, [g1], method=method) == [("in g1",)]
+    assert _with_graphs(named_base, VALUES, [g1, g2], method=method) == [("in g1",), ("in g2",)]
+    # the protocol's dataset replaces the query's FROM (SPARQL 1.1 Protocol 2.1.4)
+    from_g2 = VALUES.replace("WHERE", f"FROM <{g2}> WHERE")
+    assert _with_graphs(named_base, from_g2, method=method) == [("in g2",)]
+    assert _with_graphs(named_base, from_g2, [g1], method=method) == [("in g1",)]
+
+
+def test_named_graph_uri_limits_graph_and_leaves_the_default_graph_empty(named_base):
+    g1, g2 = "urn:peergraph:test:g1", "urn:peergraph:test:g2"
+    assert _with_graphs(named_base, GRAPHS) == [(g1, "in g1"), (g2, "in g2")]
+    assert _with_graphs(named_base, GRAPHS, named=[g2]) == [(g2, "in g2")]
+    assert _with_graphs(named_base, VALUES, named=[g2]) == []
+
+
+def test_default_graph_uri_naming_a_graph_the_store_lacks_is_400(base):
+    query = urllib.parse.urlencode(
+        {"query": COUNT, "default-graph-uri": "https://w3id.org/peergraph/data/"}
+    )
+    status, _, body = fetch(base + "/sparql?" + query)
+    assert status == 400
+    assert body.startswith("graph <https://w3id.org/peergraph/data/> is not in this store")
+    assert "named graphs here: none" in body
+    # the same on a POST body with application/sparql-query: the graphs come from the URL
+    status, _, body = fetch(
+        base + "/sparql?default-graph-uri=urn%3Ax%3Anone",
+        data=COUNT.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert status == 400 and "graph <urn:x:none> is not in this store" in body

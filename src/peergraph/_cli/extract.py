@@ -8,7 +8,11 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", type=Path, help="plain-text or Markdown file (UTF-8)")
+    parser.add_argument(
+        "document",
+        type=Path,
+        help="plain-text or Markdown (UTF-8), JATS XML or PDF (needs the [pdf] extra) file",
+    )
     parser.add_argument(
         "--data", type=Path, help="data folder to add the drafts to (default: ./data or bundled)"
     )

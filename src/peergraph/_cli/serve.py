@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from peergraph._cli.query import add_source_arguments, source_of
@@ -35,7 +36,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="send Access-Control-Allow-Origin: ORIGIN (e.g. '*'); off by default",
     )
     parser.add_argument(
-        "--workers", type=int, default=8, help="queries evaluated at once (default 8)"
+        "--workers",
+        type=int,
+        default=8,
+        help="worker processes, i.e. queries evaluated at once (default 8)",
+    )
+    parser.add_argument(
+        "--preempt-after",
+        type=float,
+        default=0.5,
+        metavar="SECONDS",
+        help="when every worker is busy and queries wait, the longest-running query is stopped "
+        "(503) once it has run this long (default 0.5)",
+    )
+    parser.add_argument(
+        "--queue",
+        type=int,
+        default=256,
+        metavar="N",
+        help="queries allowed to wait for a worker; more get 503 at once (default 256)",
     )
     parser.add_argument(
         "--allow-remote",
@@ -50,13 +69,19 @@ def run(args: argparse.Namespace) -> int:
     from peergraph.errors import UsageError
     from peergraph.sparql.serve import ServeConfig, make_server
 
-    if args.timeout <= 0 or args.max_rows < 1 or args.workers < 1:
-        raise UsageError("--timeout, --max-rows and --workers must be positive")
+    if min(args.timeout, args.max_rows, args.workers, args.preempt_after, args.queue) <= 0:
+        raise UsageError(
+            "--timeout, --max-rows, --workers, --preempt-after and --queue must be positive"
+        )
     config = ServeConfig(host=args.host, port=args.port, timeout=args.timeout,
                          max_rows=args.max_rows, cors_origin=args.cors,
-                         allow_remote=args.allow_remote, workers=args.workers)  # fmt: skip
+                         allow_remote=args.allow_remote, workers=args.workers,
+                         preempt_after=args.preempt_after, max_waiting=args.queue)  # fmt: skip
     server = make_server(source_of(args), config)
     server.verbose = args.verbose  # type: ignore[attr-defined]
+    if args.workers > 64:
+        print(f"warning: {args.workers} worker processes each hold a copy of the graph",
+              file=sys.stderr)  # fmt: skip
     host, port = server.server_address[:2]
     if host not in ("127.0.0.1", "::1", "localhost"):
         print(f"warning: listening on {host}, reachable from other machines", file=sys.stderr)
@@ -65,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
         f"http://{host}:{port}/)  Ctrl-C to stop",
         flush=True,
     )
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # leave serve_forever through the same path as Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -16,10 +16,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from peergraph.curate.tagging import FIELDS, Tagging, tag_sentence
+from peergraph.curate.documents import Document, is_wrapped, load_document
+from peergraph.curate.tagging import (
+    FIELDS,
+    Candidate,
+    Tagging,
+    candidate_terms,
+    certainty,
+    is_claim,
+    tag_sentence,
+)
 from peergraph.errors import Problem, UsageError
 from peergraph.ingest.vocabulary import Vocabulary, load_vocabulary
 from peergraph.text.citations import Citation, resolve_all
@@ -31,6 +41,13 @@ from peergraph.text.references import (
     parse_reference_lines,
 )
 from peergraph.text.sentences import Span, split_sentences
+from peergraph.text.styles import (
+    STYLES,
+    ParsedList,
+    find_style_citations,
+    parse_reference_list,
+    resolve_style_citations,
+)
 
 __all__ = [
     "DraftFinding",
@@ -46,7 +63,6 @@ __all__ = [
     "write_drafts",
 ]
 
-DEFAULT_INTERVENTION = "peer-support"
 _SENTENCE_END = re.compile(r"[.!?\u2026][)\]\"'\u201d\u2019*_]*$")
 
 
@@ -57,7 +73,7 @@ class DraftFinding:
     id: str
     sentence: Span
     cites: tuple[str, ...]
-    intervention: str
+    intervention: str | None  # only when the sentence names one
     outcomes: tuple[str, ...]
     direction: str | None
     values: dict[str, tuple[str, ...]]  # settings, populations, mechanisms, ... -> ids
@@ -65,6 +81,10 @@ class DraftFinding:
     unresolved: tuple[Citation, ...] = ()
     repeated: bool = False  # the sentence occurs more than once: the record needs start:
     blocked: str | None = None
+    claim: bool = True  # the sentence reads as an empirical claim (tagging.is_claim)
+    claim_cue: str = ""  # the words that decided it
+    certainty: tuple[str, str | None] = ("asserted", None)  # level id, cue words
+    candidates: tuple[Candidate, ...] = ()  # terms the vocabulary lacks
 
 
 @dataclass(frozen=True)
@@ -104,6 +124,10 @@ class Extraction:
     unresolved: list[Citation]
     citations_resolved: int
     conflicts: list[PaperConflict] = field(default_factory=list)
+    style: str | None = None  # reference style id (peergraph.text.styles.STYLES)
+    format: str = "text"  # of the document read: text, jats or pdf
+    labels: dict[str, str] = field(default_factory=dict)  # key -> printed number (numbered)
+    citations: list[tuple[Citation, Reference]] = field(default_factory=list)  # resolved, all
 
     def summary(self) -> str:
         ready = sum(1 for f in self.findings if not f.blocked)
@@ -114,6 +138,8 @@ class Extraction:
                 if self.reference_errors
                 else ""
             ),
+            f"reference style: {STYLES.get(self.style or '', 'none found')}"
+            + (f" ({self.format})" if self.format != "text" else ""),
             f"citations: {self.citations_resolved} resolved, {len(self.unresolved)} unresolved",
             f"draft findings: {ready} ready to review, {len(self.findings) - ready} commented out",
         ]
@@ -200,32 +226,75 @@ def extract_text(
     title: str,
     heading: str = "References",
     vocab: Vocabulary | None = None,
+    document: Document | None = None,
 ) -> Extraction:
-    """Draft references and findings from ``text`` (the verbatim document)."""
+    """Draft references and findings from ``text`` (the verbatim document).
+
+    A reference list that parses line by line as APA (the curated sources' form) is read as
+    before; any other list is read by :mod:`peergraph.text.styles`, which detects its style.
+    ``document`` carries what a JATS or PDF reader already knows (references, citations).
+    """
     vocab = vocab or load_vocabulary()
+    document = document or Document(text, "text", is_wrapped(text))
     try:
         body_end, _ = find_reference_section(text, heading)  # its heading line is skipped below
         found_heading: str | None = heading
     except ReferenceParseError:
         body_end, found_heading = len(text), None
     refs, errors = parse_reference_lines(text, heading) if found_heading else ([], [])
+    parsed: ParsedList | None = document.parsed
+    if parsed is None and found_heading and (errors or not refs):
+        try:
+            parsed = parse_reference_list(text, heading)
+        except ReferenceParseError:
+            parsed = None
+    style = "apa" if refs and not errors else None
+    labels: dict[str, str] = {}
+    by_sentence: dict[int, tuple[list, list]] | None = None
+    all_pairs: list[tuple[Citation, Reference]] = []
+    if parsed is not None:
+        refs, errors, style, labels = parsed.references, parsed.errors, parsed.style, parsed.labels
+        found_heading = found_heading or "References"
+        body_end = min(body_end, parsed.start)
+        citations = document.citations
+        if citations is None:
+            citations = find_style_citations(text, parsed, body_end)
+        pairs, missing = resolve_style_citations(citations, parsed)
+        all_pairs = pairs
+        by_sentence = {}
+        spans = split_sentences(text, wrapped=document.wrapped)
+        starts = [sp.start for sp in spans]
+        for kind, items in (("r", pairs), ("u", missing)):
+            for item in items:
+                c = item[0] if kind == "r" else item
+                i = bisect_right(starts, c.start) - 1
+                slot = by_sentence.setdefault(i, ([], []))
+                slot[0 if kind == "r" else 1].append(item)
     findings: list[DraftFinding] = []
     unresolved_all: list[Citation] = []
     resolved_count = 0
     n = 0
     previous = None
-    for span in split_sentences(text):
+    for i, span in enumerate(split_sentences(text, wrapped=document.wrapped)):
         if span.start >= body_end or _is_heading(span):
             continue
-        resolved, unresolved = resolve_all(span.text, refs)
+        if by_sentence is None:
+            resolved, unresolved = resolve_all(span.text, refs)
+            all_pairs += [(_shift(c, span.start), r) for c, r in resolved]
+            unresolved_all += [_shift(c, span.start) for c in unresolved]
+        else:
+            resolved, unresolved = by_sentence.get(i, ([], []))
+            unresolved_all += unresolved
         resolved_count += len(resolved)
-        unresolved_all += [_shift(c, span.start) for c in unresolved]
         tagging = previous = tag_sentence(span.text, vocab, previous)
-        if not (tagging.tags or tagging.cues or resolved or unresolved):
+        claim = is_claim(span.text, cited=bool(resolved or unresolved))
+        if not (claim[0] or tagging.tags or tagging.cues or resolved or unresolved):
             continue  # nothing to say about it
         n += 1
         cites = tuple(dict.fromkeys(ref.key for _, ref in resolved))
-        findings += _drafts(f"{source_id}.{n:03d}", span, text, cites, tuple(unresolved), tagging)
+        findings += _drafts(
+            f"{source_id}.{n:03d}", span, text, cites, tuple(unresolved), tagging, claim
+        )
     return Extraction(
         source_id=source_id,
         title=title,
@@ -236,12 +305,15 @@ def extract_text(
         findings=findings,
         unresolved=unresolved_all,
         citations_resolved=resolved_count,
+        style=style,
+        format=document.format,
+        labels=labels,
+        citations=all_pairs,
     )
 
 
 def _shift(c: Citation, offset: int) -> Citation:
-    return Citation(c.raw, c.start + offset, c.end + offset, c.families, c.et_al, c.year,
-                    c.year_suffix)  # fmt: skip
+    return replace(c, start=c.start + offset, end=c.end + offset)
 
 
 def _drafts(
@@ -251,11 +323,16 @@ def _drafts(
     cites: tuple[str, ...],
     unresolved: tuple[Citation, ...],
     tagging: Tagging,
+    claim: tuple[bool, str] = (True, ""),
 ) -> list[DraftFinding]:
-    """One draft per effect direction of the sentence (like curated F12a/F12b)."""
+    """One draft per effect direction of the sentence (like curated F12a/F12b).
+
+    Nothing is filled in that the sentence does not say: no intervention unless one is named,
+    a direction only from an effect phrase bound to an outcome (see ``tag_sentence``).
+    """
     interventions = tagging.ids("intervention")
-    specific = [i for i in interventions if i != DEFAULT_INTERVENTION]
-    intervention = (specific or interventions or [DEFAULT_INTERVENTION])[0]
+    specific = [i for i in interventions if i != "peer-support"]
+    intervention = (specific or interventions or [None])[0]
     values = {f: tuple(tagging.ids(f)) for f in FIELDS if f not in ("intervention", "outcomes")}
     groups: dict[str | None, list[str]] = {}
     for outcome, direction in tagging.outcome_directions.items():
@@ -268,10 +345,16 @@ def _drafts(
     if unresolved:
         names = ", ".join(f"'{c.raw}'" for c in unresolved)
         blocked = f"in-text citation {names} matches no reference: fix the reference list first"
+    elif not claim[0]:
+        blocked = f"does not read as an empirical claim (cue: '{claim[1]}'); delete it if so"
     elif not groups:
         blocked = "no outcome recognised: name at least one outcome id"
+    elif intervention is None:
+        blocked = "the sentence names no intervention: add one if the finding is about one"
     if not groups:
-        groups = {tagging.directions()[0] if tagging.directions() else None: []}
+        groups = {None: []}
+    level = certainty(span.text)
+    candidates = tuple(candidate_terms(span.text, tagging))
     out = []
     for i, (direction, outcomes) in enumerate(groups.items()):
         suffix = "abcdefghijklmnopqrstuvwxyz"[i] if len(groups) > 1 else ""
@@ -288,6 +371,10 @@ def _drafts(
                 unresolved=unresolved,
                 repeated=repeated,
                 blocked=blocked,
+                claim=claim[0],
+                claim_cue=claim[1],
+                certainty=level,
+                candidates=candidates,
             )
         )
     return out
@@ -313,6 +400,8 @@ def render_findings_yaml(ex: Extraction) -> str:
         "# Nothing here is curated. For each record: check every field against the quote, delete",
         "# wrong tags, then delete 'draft: true' to accept it. Commented-out records need a fix",
         "# first (reason given). Builds ignore drafts unless run with --include-drafts.",
+        f"# Read as {ex.format}; reference style: {STYLES.get(ex.style or '', 'none found')}; "
+        f"{len(ex.references)} references, {ex.citations_resolved} citations resolved.",
     ]
     for w in ex.warnings():
         lines.append(f"# WARNING: {_comment(w)}")
@@ -335,7 +424,21 @@ def _match_comments(f: DraftFinding) -> list[str]:
     shown = []
     for tag in sorted(f.tagging.tags + f.tagging.cues, key=lambda t: (t.start, t.field)):
         shown.append(f"{tag.field} {tag.concept} <- {_q(tag.text)} [{tag.start}:{tag.end}]")
-    return ["matched: " + "; ".join(shown)] if shown else ["matched: nothing"]
+    out = ["matched: " + "; ".join(shown)] if shown else ["matched: nothing"]
+    out.append(f"claim: {'yes' if f.claim else 'no'} <- {_q(f.claim_cue)}")
+    out += [
+        f"candidate {c.field} term: {_q(c.label)} <- {_q(c.words)} (not in the vocabulary: add "
+        "it to ontology/vocabulary.ttl or map it to an existing id)"
+        for c in f.candidates
+    ]
+    return out
+
+
+def _certainty_field() -> bool:
+    """Whether the findings schema has the ``certainty`` field (added by the certainty work)."""
+    from peergraph.ingest.validate import KNOWN_FIELDS
+
+    return "certainty" in KNOWN_FIELDS
 
 
 def _record_lines(f: DraftFinding, source_id: str) -> list[str]:
@@ -349,13 +452,16 @@ def _record_lines(f: DraftFinding, source_id: str) -> list[str]:
     ]
     if f.repeated:
         rec.append(f"  start: {f.sentence.start}")
-    rec += [
-        f"  cites: {_flow(f.cites)}",
-        f"  intervention: {f.intervention}",
-        f"  outcomes: {_flow(f.outcomes)}",
-    ]
+    rec.append(f"  cites: {_flow(f.cites)}")
+    if f.intervention:
+        rec.append(f"  intervention: {f.intervention}")
+    rec.append(f"  outcomes: {_flow(f.outcomes)}")
     if f.direction:
         rec.append(f"  direction: {f.direction}")
+    level, cue = f.certainty
+    if cue:
+        line = f"certainty: {{level: {level}, cue: {_q(cue)}}}"
+        rec.append(f"  {line}" if _certainty_field() else f"  # {line}")
     for name, ids in f.values.items():
         if ids:
             rec.append(f"  {name}: {_flow(ids)}")
@@ -447,7 +553,8 @@ def extract_document(
     """Read ``path`` and draft its data; DOIs are checked against ``data_dir``'s sources."""
     from peergraph.paths import default_data_dir
 
-    text = read_document(path)
+    document = load_document(path, read_document)
+    text = document.text
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     existing, by_hash = _existing_sources(data)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -466,9 +573,32 @@ def extract_document(
         while f"{sid}-{n}" in existing:
             n += 1
         sid = f"{sid}-{n}"
-    ex = extract_text(text, source_id=sid, title=title, heading=heading, vocab=vocab)
+    ex = extract_text(
+        text, source_id=sid, title=title, heading=heading, vocab=vocab, document=document
+    )
     ex.conflicts = doi_conflicts(ex.references, existing)
+    check_extraction(ex, path)
     return ex
+
+
+def check_extraction(ex: Extraction, path: str | Path) -> None:
+    """Refuse a document whose references or citations cannot be read well enough to draft.
+
+    A reference heading with no parsable entry, or a body whose citations mostly resolve to
+    nothing, means the style was not understood: drafts would carry wrong or no ``cites``.
+    """
+    if ex.heading is not None and not ex.references:
+        raise UsageError(
+            f"{path}: the reference list after '{ex.heading}' was not recognised (no entry "
+            "parsed); supported styles: " + "; ".join(STYLES.values())
+        )
+    found = ex.citations_resolved + len(ex.unresolved)
+    if found >= 5 and len(ex.unresolved) > found / 2:
+        raise UsageError(
+            f"{path}: {len(ex.unresolved)} of {found} in-text citations match no reference "
+            f"(reference style read as {STYLES.get(ex.style or '', 'unknown')}); check that the "
+            "reference list is complete and in one of the supported styles"
+        )
 
 
 def write_drafts(
@@ -494,6 +624,8 @@ def write_drafts(
     index = len(list((data / "sources").glob("*"))) if (data / "sources").is_dir() else 0
     digest = hashlib.sha256(ex.text.encode("utf-8")).hexdigest()[:16]
     suffix = Path(path).suffix.lower() if Path(path).suffix.lower() in (".md", ".txt") else ".txt"
+    if ex.format != "text":
+        suffix = ".txt"  # the text read from the JATS or PDF, which the offsets point into
     source_file = data / "sources" / f"{index:03d}_{digest}{suffix}"
 
     before = sources_yaml.read_text(encoding="utf-8") if sources_yaml.is_file() else "sources:\n"
@@ -519,7 +651,10 @@ def write_drafts(
         )
     source_file.parent.mkdir(parents=True, exist_ok=True)
     findings_file.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, source_file)  # byte-for-byte, line endings kept
+    if ex.format == "text":
+        shutil.copyfile(path, source_file)  # byte-for-byte, line endings kept
+    else:
+        source_file.write_text(ex.text, encoding="utf-8")
     findings_file.write_text(render_findings_yaml(ex), encoding="utf-8")
     sources_yaml.write_text(after, encoding="utf-8")
     return WrittenDrafts(ex, source_file, findings_file, sources_yaml)

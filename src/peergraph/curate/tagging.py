@@ -17,6 +17,10 @@ from peergraph.ingest.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = [
     "FIELDS",
+    "Candidate",
+    "candidate_terms",
+    "certainty",
+    "is_claim",
     "NEGATIVE_OUTCOMES",
     "Tag",
     "Tagging",
@@ -252,15 +256,246 @@ def tag_sentence(
         group = next(name for name, value in m.groupdict().items() if value is not None)
         direction = group.rsplit("_", 1)[0].replace("_", "-")
         cues.append(Tag("direction", direction, m.start(), m.end(), m.group()))
+    cues = [_negated(sentence, c) for c in cues]
     outcome_directions: dict[str, str | None] = {}
+    last: tuple[Tag, Tag] | None = None  # the previous outcome and the cue bound to it
     for tag in tags:
         if tag.field != "outcomes" or tag.concept in outcome_directions:
             continue
-        before = [c for c in cues if c.end <= tag.start or tag.start <= c.start < tag.end]
-        after = [c for c in cues if c.start >= tag.end]
+        before = [
+            c
+            for c in cues
+            if tag.start <= c.start < tag.end
+            or (c.end <= tag.start and _bound_before(sentence, c, tag))
+        ]
+        after = [c for c in cues if c.start >= tag.end and _bound_after(sentence, tag, c)]
         cue = before[-1] if before else (after[0] if after else None)
+        if cue is None and last is not None and _COORDINATED.match(
+            sentence, last[0].end, tag.start
+        ):  # "improvements in relapse rates, treatment engagement, and reintegration"
+            cue = last[1]
+        last = (tag, cue) if cue else None
         direction = cue.concept if cue else None
         if direction == "improves" and tag.concept in NEGATIVE_OUTCOMES:
             direction = "reduces"
         outcome_directions[tag.concept] = direction
     return Tagging(tuple(tags), tuple(cues), outcome_directions)
+
+
+# --- binding a direction cue to an outcome ----------------------------------------------------
+# A cue gives an outcome its direction only inside one effect phrase: "reduced stigma",
+# "improvements in the levels of hope", "anxiety was significantly reduced". A cue that
+# modifies another noun ("increasing attention to anxiety") or sits in another clause does not.
+_BEFORE_WORDS = frozenset(
+    """in of the a an their its his her these those such this participants' patients' people's
+    levels level rates rate
+    scores score and or on for self-reported overall sense feelings feeling both perceived
+    personal social subjective significant significantly greater general mean""".split()
+)
+_AFTER_WORDS = frozenset(
+    """was were is are has have had been being be significantly also further substantially
+    markedly greatly often levels level scores rates symptoms both consistently all clearly can
+    may might could to tend tended tends appear appears appeared seem seems seemed not
+    statistically slightly modestly largely generally""".split()
+)
+
+
+def _between_words(text: str) -> list[str] | None:
+    if re.search(r"[;:()\[\]]|,\s", text):
+        return None  # another clause or a parenthesis
+    return [w.lower() for w in text.split()]
+
+
+_COORDINATED = re.compile(
+    r"\s*(?:rates?|levels?|scores?)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)$"
+)
+_LIST_BEFORE = re.compile(r"^(?:\s*[\w'-]+(?:\s+[\w'-]+)?\s*,){1,4}\s*(?:and|or)?\s*$")
+_APPOSITIVE = re.compile(r"^\s*,[^,;:()]{1,60},")
+
+
+def _bound_before(sentence: str, cue: Tag, outcome: Tag) -> bool:
+    between = sentence[cue.end : outcome.start]
+    if _LIST_BEFORE.match(between):  # "fostering connection, validation, and self-advocacy"
+        return True
+    words = _between_words(between)
+    return words is not None and len(words) <= 4 and all(w in _BEFORE_WORDS for w in words)
+
+
+def _bound_after(sentence: str, outcome: Tag, cue: Tag) -> bool:
+    # "Empowerment, a core dimension of recovery, is often enhanced": skip the appositive
+    words = _between_words(_APPOSITIVE.sub("", sentence[outcome.end : cue.start], count=1))
+    return words is not None and len(words) <= 5 and all(w in _AFTER_WORDS for w in words)
+
+
+# ConText-style negation: a trigger shortly before an effect cue turns it into "no difference"
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|without|neither|nor|failed\s+to|did\s+not|does\s+not|do\s+not|"
+    r"absence\s+of|lack\s+of|cannot|could\s+not|was\s+not|were\s+not)\b(?:\s+\w+){0,2}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _negated(sentence: str, cue: Tag) -> Tag:
+    if cue.concept in ("improves", "reduces") and _NEGATION.search(sentence, 0, cue.start):
+        m = _NEGATION.search(sentence, 0, cue.start)
+        assert m is not None
+        return Tag("direction", "no-difference", m.start(), cue.end, sentence[m.start() : cue.end])
+    return cue
+
+
+# --- certainty (hedging) ----------------------------------------------------------------------
+# Ids of the certainty levels (pgv:certainty-levels); the cue words are the evidence. Checked in
+# order: a necessary condition or a speculation outranks a hedge.
+_CERTAINTY: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "necessary-condition",
+        re.compile(
+            r"\b(?:only\s+(?:when|if|where)|provided\s+that|as\s+long\s+as|"
+            r"depends?\s+on|depending\s+on|contingent\s+on|requires?|necessary|prerequisite)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "speculative",
+        re.compile(
+            r"\b(?:might|could|possibly|perhaps|potentially|hypothes\w*|speculat\w*|"
+            r"it\s+is\s+possible)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "hedged",
+        re.compile(
+            r"\b(?:may|suggest(?:s|ed|ing)?|appears?|appeared|seems?|seemed|likely|tend(?:s|ed)?|"
+            r"indicat(?:e|es|ed|ing)|preliminary|tentative\w*|limited\s+evidence)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def certainty(sentence: str) -> tuple[str, str | None]:
+    """``(level, cue words)``: how firmly the sentence states its claim; asserted has no cue."""
+    for level, pattern in _CERTAINTY:
+        m = pattern.search(sentence)
+        if m:
+            return level, m.group()
+    return "asserted", None
+
+
+# --- claim sentences --------------------------------------------------------------------------
+# An empirical claim says something found about the world. Aims, methods, search and screening
+# counts, recommendations and statements about the paper itself are not claims.
+_SECTION_LABEL = re.compile(
+    r"^\s*(?:background|introduction|objectives?|aims?|methods?|results?|conclusions?|"
+    r"discussion|findings|purpose|design|setting|participants)\s*:\s*",
+    re.IGNORECASE,
+)
+_NOT_CLAIM_LABEL = re.compile(r"^\s*(?:objectives?|aims?|methods?|design|purpose)\s*:", re.I)
+_NOT_CLAIM = re.compile(
+    r"\b(?:aim(?:s|ed)?\s+(?:to|of|at)|the\s+aim|objectives?\s+(?:was|were|is)|to\s+explore|"
+    r"we\s+(?:compared|conducted|searched|also\s+fitted|fitted|used|performed|extracted|"
+    r"assessed|analy[sz]ed|reviewed|describe|present|propose|sought)|"
+    r"(?:were|was)\s+(?:last\s+|initially\s+|systematically\s+)?(?:searched|screened|included|"
+    r"excluded|extracted|pooled|retrieved|applied|developed|read\s+in\s+full|quality\s+assessed|"
+    r"coded|recruited|interviewed|randomi[sz]ed|used\s+to)|screened|inclusion\s+criteria|"
+    r"exclusion\s+criteria|eligibility|databases?|search\s+strategy|literature\s+search|"
+    r"PRISMA|PROSPERO|preregistered|synthesis\s+(?:method|approach)|data\s+synthesis|"
+    r"should|are\s+required|is\s+required|are\s+needed|is\s+needed|must|recommend\w*|"
+    r"^this\s+(?:review|study|paper|article|scoping\s+review)\s+(?:provides|is|was|aims|aimed|"
+    r"focuse[sd]|describes|presents|examines|explores|set\s+out)|knowledge\s+gaps?|is\s+critical|"
+    r"classified|in\s+this\s+(?:review|paper|article|study),?\s+we|"
+    # explanations, caveats and norms, not findings
+    r"could\s+be\s+(?:explained|the|a|useful|explored)|plausible|may\s+be\s+misleading|"
+    r"difficult\s+to\s+tell|future\s+(?:research|trials?|studies|work)|considered\s+essential|"
+    r"necessary\s+criterion|cannot\s+be\s+emphasi[sz]ed|insights?|been\s+proposed|"
+    r"suggest\s+\w+ing|we\s+(?:only\s+)?analy[sz]ed|is\s+the\s+first|our\s+definition|"
+    r"is\s+provided|are\s+provided)\b",
+    re.IGNORECASE,
+)
+_STRONG_CLAIM = re.compile(
+    r"\b(?:found|finds?|show(?:s|ed|n)?|demonstrat\w*|reveal\w*|identified|highlight\w*|"
+    r"illustrat\w*)"
+    r"\b",
+    re.IGNORECASE,
+)
+_CLAIM = re.compile(
+    r"\b(?:associated\s+with|associations?|evidence|effective(?:ness)?|efficac\w*|"
+    r"significant(?:ly)?|impact\w*|effects?|reduc\w*|increas\w*|decreas\w*|improv\w*|higher|"
+    r"lower|more\s+common|most\s+common|most\s+frequent(?:ly)?|majority|most\s+studies|"
+    r"comparable|mixed|unclear|insufficient|inconsistent|appears?|suggest\w*|reported|"
+    r"risk\s+factors?|prevalen\w*|themes?|percent|predict\w*|related\s+to|linked\s+to|"
+    r"correlat\w*|no\s+adverse|observed|not\s+adequately|benefit\w*|outcomes?\s+(?:of|for)|"
+    r"more\s+likely|less\s+likely|odds|incidence|rates?\b|contribut\w*|lead\s+to|leads\s+to|"
+    r"resulted\s+in|helps?|enhanc\w*|fosters?|promot\w*|heterogene\w*|studies\s+were|"
+    r"sub-?optimal|defined\s+in\s+different\s+ways|poor\s+quality)\b|\d\s?%",
+    re.IGNORECASE,
+)
+
+
+def is_claim(sentence: str, cited: bool = False) -> tuple[bool, str]:
+    """Whether a sentence reads as an empirical claim, and the words that decided it.
+
+    Rules, not a model: a method, aim, recommendation or statement about the paper is not a
+    claim unless a finding verb ("found", "showed", "identified") says otherwise; a finding word
+    (effect, association, evidence, a percentage, "more common") or a citation makes a claim.
+    """
+    if _NOT_CLAIM_LABEL.match(sentence):
+        return False, _NOT_CLAIM_LABEL.match(sentence).group().strip()  # type: ignore[union-attr]
+    # words hyphenated at a line end ("signifi- cant") and line breaks read as one
+    body = re.sub(r"(?<=[a-z])-\s+(?=[a-z])", "", " ".join(sentence.split()))
+    body = _SECTION_LABEL.sub("", body, count=1)
+    strong = _STRONG_CLAIM.search(body)
+    negative = _NOT_CLAIM.search(body)
+    if negative and not strong:
+        return False, negative.group()
+    if strong:
+        return True, strong.group()
+    positive = _CLAIM.search(body)
+    if positive:
+        return True, positive.group()
+    return False, "no finding words" + (", only a citation" if cited else "")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A term the vocabulary lacks, proposed from the words that suggested it."""
+
+    field: str
+    label: str
+    words: str  # the words of the sentence that suggested it (the effect phrase)
+
+
+_CANDIDATE_OUTCOME = re.compile(
+    r"\b(?:(?:improv|reduc|increas|decreas|enhanc|declin)(?:e[ds]?|ements?|tions?|ing)\s+"
+    r"(?:in\s+|of\s+)?|(?:lower|higher|greater|better|worse)\s+"
+    r"(?:the\s+|their\s+)?|associated\s+with\s+(?:an?\s+|the\s+)?(?:increased\s+|reduced\s+|"
+    r"higher\s+|lower\s+|worse\s+|better\s+)?|effects?\s+(?:on|of)\s+|risk\s+of\s+|"
+    r"prevalence\s+of\s+|rates?\s+of\s+)"
+    r"(?P<term>[a-z][a-z\-]+(?:\s+(?!and\b|or\b|in\b|of\b|for\b|with\b|among\b|compared\b|"
+    r"was\b|were\b|is\b|are\b)[a-z][a-z\-]+){0,2})",
+    re.IGNORECASE,
+)
+_CANDIDATE_SETTING = re.compile(
+    r"\b(?:in|within|across)\s+(?P<term>(?:[a-z\-]+\s+){0,2}(?:settings?|services?|wards?|"
+    r"units?|clinics?|hospitals?|prisons?|schools?|communit(?:y|ies)|primary\s+care))\b",
+    re.IGNORECASE,
+)
+_STOP = frozenset("the a an this these that their its such other".split())
+
+
+def candidate_terms(sentence: str, tagging: Tagging) -> list[Candidate]:
+    """Outcome and setting terms a sentence suggests that the vocabulary does not have."""
+    out: list[Candidate] = []
+    if not tagging.ids("outcomes"):
+        for m in _CANDIDATE_OUTCOME.finditer(sentence):
+            words = [w for w in m.group("term").lower().split() if w not in _STOP]
+            if words and len(words[0]) > 2:
+                out.append(Candidate("outcomes", " ".join(words), m.group().strip()))
+                break
+    if not tagging.ids("settings"):
+        for m in _CANDIDATE_SETTING.finditer(sentence):
+            words = [w for w in m.group("term").lower().split() if w not in _STOP]
+            out.append(Candidate("settings", " ".join(words), m.group().strip()))
+            break
+    return out

@@ -39,7 +39,9 @@ from peergraph.iris import PREFIXES as _PREFIXES
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
 
-# prefixes a --param value may use (``pgv:hope``); also the defaults for inline queries
+# Inline queries know the prefixes the exports are written with (``pg:``, ``pgv:``, ``pgd:`` ...),
+# so a query can be pasted from the Turtle output (a PREFIX in the query still takes precedence);
+# a --param value may use them too (``pgv:hope``).
 PREFIXES = dict(_PREFIXES)
 PGV, PGD, XSD = PGV_NS, PGD_NS, XSD_NS
 PARAM_KINDS = ("vocab", "finding", "string", "integer", "iri")
@@ -155,6 +157,33 @@ def _walk(node: Any) -> Iterator[Any]:
             stack.extend(list(item))
 
 
+_STRINGS_AND_IRIS = re.compile(
+    r"""\#[^\n]*|"{3}.*?"{3}|'{3}.*?'{3}|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>""",
+    re.DOTALL,
+)
+_PREFIXED = re.compile(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?!/)")
+
+
+def _unknown_prefixes(text: str) -> list[str]:
+    """Prefixes the query uses but neither declares nor finds among the default ones."""
+    bare = _STRINGS_AND_IRIS.sub(lambda m: " " * len(m.group()), text)
+    declared = {
+        m[1] or "" for m in re.finditer(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", bare, re.IGNORECASE)
+    }
+    used = [m[1] or "" for m in _PREFIXED.finditer(bare)]
+    return list(dict.fromkeys(p for p in used if p not in declared and p not in PREFIXES))
+
+
+def _one_line(message: str) -> str:
+    """oxigraph's message without its character-class dump (Unicode ranges), on one line."""
+    message = " ".join(message.split())
+    message = re.sub(r"\[[^\[\]]*(?:\.\.=|\\u\{)[^\[\]]*\]", "a name character", message)
+    message = re.sub(r"\[('[^']*'(?: \| '[^']*')*)\]", r"\1", message)
+    parts = [p.strip() for p in message.split(",")]
+    message = ", ".join(dict.fromkeys(parts))
+    return message if len(message) <= 120 else message[:117].rstrip(" ,") + "..."
+
+
 def _syntax_error(text: str, exc: Any) -> QueryError:
     """A one-line syntax error with line and column (oxigraph's if it can tell, else rdflib's)."""
     where = f"line {getattr(exc, 'lineno', '?')}, column {getattr(exc, 'col', '?')}"
@@ -164,7 +193,7 @@ def _syntax_error(text: str, exc: Any) -> QueryError:
         import pyoxigraph as ox
 
         try:
-            ox.Store().query(text)
+            ox.Store().query(text, prefixes=PREFIXES)
         except SyntaxError as ox_exc:
             found = re.match(r"error at (\d+):(\d+): (.*)", str(ox_exc), re.DOTALL)
             if found:
@@ -172,6 +201,15 @@ def _syntax_error(text: str, exc: Any) -> QueryError:
                 message = found[3].strip()
         except Exception:  # noqa: BLE001 - only used to improve the message
             pass
+    unknown = _unknown_prefixes(text)
+    if "Prefix not found" in message and unknown:
+        known = ", ".join(p + ":" for p in PREFIXES)
+        message = (
+            f"unknown prefix '{unknown[0]}:' (declare it with PREFIX {unknown[0]}: <...>; "
+            f"known without PREFIX: {known})"
+        )
+    else:
+        message = _one_line(message)
     return QueryError(f"SPARQL syntax error at {where}: {message}")
 
 
@@ -605,8 +643,12 @@ def run_on_store(
     *,
     limit: int | None = None,
     cancelled: Any = None,
+    **dataset: Any,
 ) -> QueryResult:
-    """Execute an already checked query on a pyoxigraph store, keeping at most ``limit`` rows."""
+    """Execute an already checked query on a pyoxigraph store, keeping at most ``limit`` rows.
+
+    ``dataset``: pyoxigraph's ``default_graph`` / ``named_graphs`` (the protocol's dataset).
+    """
     import pyoxigraph as ox
 
     # pyoxigraph result iterators must be dropped on the thread that made them, so no frame
@@ -614,9 +656,9 @@ def run_on_store(
     result: Any = None
     solution: Any = None
     try:
-        result = store.query(text, prefixes=None)
+        result = store.query(text, prefixes=PREFIXES, **dataset)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise _syntax_error(text, exc) from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
     try:
@@ -723,4 +765,49 @@ def query(
     from peergraph.export.store import open_store
 
     store = source if isinstance(source, ox.Store) else open_store(source)
+    if params:
+        _, named = resolve(name_or_sparql)
+        check_param_terms(store, params, named.params if named else ())
     return run_on_store(store, text, limit=limit)
+
+
+_PARAM_NAMESPACES = {"vocab": PGV, "finding": PGD + "finding/"}
+
+
+def check_param_terms(
+    store: pyoxigraph.Store, params: Mapping[str, Any], declared: tuple[Param, ...]
+) -> None:
+    """Refuse a ``vocab`` or ``finding`` parameter naming a term the graph does not have.
+
+    An unknown id (``outcome=hopee``) would otherwise match nothing and print 0 rows, which
+    reads as "no evidence" rather than "typo". Raises UsageError with the closest ids.
+    """
+    import pyoxigraph as ox
+
+    kinds = {p.name: p.kind for p in declared}
+    known: dict[str, list[str]] = {}
+    for name, value in params.items():
+        kind = kinds.get(name)
+        namespace = _PARAM_NAMESPACES.get(kind or "")
+        if namespace is None:
+            continue
+        term = _term(value, kind)
+        if not isinstance(term, ox.NamedNode) or not term.value.startswith(namespace):
+            continue
+        if namespace not in known:
+            text = (resources.files("peergraph.sparql") / "param-terms.rq").read_text("utf-8")
+            iris = (row["term"].value for row in store.query(text))
+            known[namespace] = sorted(
+                iri[len(namespace) :] for iri in iris if iri.startswith(namespace)
+            )
+        local = term.value[len(namespace) :]
+        if local in known[namespace]:
+            continue
+        close = difflib.get_close_matches(local, known[namespace], n=3)
+        hint = (
+            "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+            if close
+            else f"no close match among the graph's {len(known[namespace])} ids"
+        )
+        what = "vocabulary id" if kind == "vocab" else "finding id"
+        raise UsageError(f"--param {name}={value}: unknown {what} '{local}' ({hint})")

@@ -1,15 +1,18 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the graph, with a small offline query page.
 
-Standard library only (``http.server.ThreadingHTTPServer``): each request has its own thread and
-queries run in a bounded worker pool on pyoxigraph (which releases the GIL), so a slow query does
-not hold up fast ones. Every query is checked before it runs
-(``peergraph.sparql.engine.check_query``):
-updates, ``LOAD``, ``SERVICE`` and remote ``FROM`` are refused, so the server never makes a
-request on a client's behalf unless started with ``allow_remote``.
+Standard library HTTP (``http.server.ThreadingHTTPServer``, one thread per connection, a listen
+backlog sized to the worker pool and its queue); every query is checked, run and serialised in a
+worker process (``peergraph.sparql.pool``) that is killed and replaced when its time is up, so no
+query, however slow, keeps the endpoint busy past its time-out. Every query is checked before it
+runs (``peergraph.sparql.engine.check_query``): updates, ``LOAD``, ``SERVICE`` and remote ``FROM``
+are refused, so the server never makes a request on a client's behalf unless started with
+``allow_remote``.
 
-Limits: ``timeout`` seconds per query (the client gets 503; a query that streams rows is also
-stopped, but an aggregate that pyoxigraph is still evaluating finishes in its worker thread, which
-is why the pool is bounded) and ``max_rows`` rows per result (the rest is cut and the response
+Status codes: 200 with the result; 400 for a malformed query or a dataset the store does not
+hold; 403 for updates and network access; 404, 406 (nothing acceptable in ``Accept``), 413, 415;
+503 with ``Retry-After`` when a query ran past ``timeout`` (its process is killed), had to yield
+its worker to waiting queries after ``preempt_after`` seconds while all were busy, or found more
+than ``max_waiting`` queries already waiting. ``max_rows`` cuts long results (the response
 carries ``Peergraph-Truncated: true``).
 """
 
@@ -17,48 +20,27 @@ from __future__ import annotations
 
 import html
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from peergraph.errors import PeergraphError
-from peergraph.sparql.engine import (
-    QueryRefused,
-    QueryResult,
-    QueryTimeout,
-    check_query,
-    run_on_store,
+from peergraph.sparql.pool import WorkerPool, store_source
+from peergraph.sparql.protocol import (
+    BINDINGS_TYPES,
+    FORMAT_TYPES,
+    GRAPH_TYPES,
+    Reply,
+    Request,
+    negotiate,
 )
 
-MAX_BODY = 1_000_000  # bytes of query text accepted in a POST
+__all__ = ["BINDINGS_TYPES", "FORMAT_TYPES", "GRAPH_TYPES", "Endpoint", "ServeConfig",
+           "make_server", "negotiate"]  # fmt: skip
 
-BINDINGS_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-}
-FORMAT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-}
+MAX_BODY = 1_000_000  # bytes of query text accepted in a POST
 
 
 @dataclass
@@ -72,60 +54,28 @@ class ServeConfig:
     cors_origin: str | None = None  # None: no CORS headers; "*" or an origin
     allow_remote: bool = False
     workers: int = 8
+    preempt_after: float = 0.5  # a query yields to waiting ones after this long if all are busy
+    max_waiting: int = 256  # queries allowed to wait for a worker; more get 503 at once
 
-
-def negotiate(accept: str | None, graph: bool) -> str | None:
-    """The output format for an Accept header (None when nothing acceptable is offered)."""
-    table = GRAPH_TYPES if graph else BINDINGS_TYPES
-    default = "turtle" if graph else "json"
-    if not accept:
-        return default
-    choices: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept.split(",")):
-        media, *params = [p.strip() for p in part.split(";")]
-        quality = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        media = media.lower()
-        if quality <= 0:
-            continue
-        if media in table:
-            choices.append((-quality, index, table[media]))
-        elif media in ("*/*", "application/*", "text/*"):
-            choices.append((-quality, index + 1000, default))
-    return min(choices)[2] if choices else None
+    @property
+    def backlog(self) -> int:
+        """Listen backlog: room for every worker and every waiting query (Python's default is 5,
+        which drops connections under a burst)."""
+        return self.workers + self.max_waiting
 
 
 class Endpoint:
-    """The query engine behind the HTTP handler: a store, a worker pool and the limits."""
+    """The query engine behind the HTTP handler: the worker pool and the limits."""
 
-    def __init__(self, store: Any, config: ServeConfig):
-        self.store = store
+    def __init__(self, pool: WorkerPool, config: ServeConfig):
+        self.pool = pool
         self.config = config
-        self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="sparql")
 
-    def run(self, text: str) -> QueryResult:
-        form = check_query(text, allow_remote=self.config.allow_remote)
-        del form
-        cancelled = threading.Event()
-        future = self.pool.submit(
-            run_on_store, self.store, text, limit=self.config.max_rows, cancelled=cancelled
-        )
-        try:
-            return future.result(timeout=self.config.timeout)
-        except FutureTimeout:
-            cancelled.set()
-            raise QueryTimeout(
-                f"query timed out after {self.config.timeout:g} s "
-                "(raise it with peergraph serve --timeout)"
-            ) from None
+    def answer(self, request: Request) -> Reply:
+        return self.pool.run(request)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -186,7 +136,7 @@ class Handler(BaseHTTPRequestHandler):
         if "update" in args:
             self._error(403, "SPARQL UPDATE is refused: this endpoint is read-only")
             return
-        self._answer(args.get("query", [""])[0], args.get("format", [None])[0])
+        self._answer(args.get("query", [""])[0], args)
 
     do_HEAD = do_GET
 
@@ -216,7 +166,8 @@ class Handler(BaseHTTPRequestHandler):
             if "update" in form:
                 self._error(403, "SPARQL UPDATE is refused: this endpoint is read-only")
                 return
-            args.update(form)
+            for name, values in form.items():
+                args.setdefault(name, []).extend(values)
             text = args.get("query", [""])[0]
         else:
             self._error(
@@ -225,37 +176,21 @@ class Handler(BaseHTTPRequestHandler):
                 "application/sparql-query or application/x-www-form-urlencoded)",
             )
             return
-        self._answer(text, args.get("format", [None])[0])
+        self._answer(text, args)
 
-    def _answer(self, text: str, fmt: str | None) -> None:
+    def _answer(self, text: str, args: dict[str, list[str]]) -> None:
         if not text.strip():
             self._error(400, "missing 'query' parameter")
             return
-        try:
-            result = self.endpoint.run(text)
-        except QueryTimeout as exc:
-            self._error(503, str(exc))
-            return
-        except QueryRefused as exc:
-            self._error(403, str(exc))
-            return
-        except PeergraphError as exc:
-            self._error(400, str(exc))
-            return
-        graph = result.kind == "graph"
-        if fmt and fmt in FORMAT_TYPES and (fmt in ("turtle", "nt")) == graph:
-            chosen: str | None = fmt
-        else:
-            chosen = negotiate(self.headers.get("Accept"), graph)
-        if chosen is None:
-            offered = ", ".join(GRAPH_TYPES if graph else BINDINGS_TYPES)
-            self._error(406, f"cannot produce any type in the Accept header (offered: {offered})")
-            return
-        extra = {"Peergraph-Truncated": "true"} if result.truncated else {}
-        content_type = FORMAT_TYPES[chosen]
-        if chosen != "json":
-            content_type += "; charset=utf-8"
-        self._send(200, result.serialize(chosen), content_type, **extra)
+        request = Request(
+            text,
+            accept=self.headers.get("Accept"),
+            fmt=args.get("format", [None])[0],
+            default_graphs=tuple(args.get("default-graph-uri", [])),
+            named_graphs=tuple(args.get("named-graph-uri", [])),
+        )
+        reply = self.endpoint.answer(request)
+        self._send(reply.status, reply.body, reply.content_type, **reply.headers)
 
 
 SECURITY_HEADERS = {
@@ -366,24 +301,36 @@ $('form').addEventListener('submit', async (event) => {
 """
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    endpoint: Endpoint
+    verbose = False
+
+
 def make_server(source: Any = None, config: ServeConfig | None = None) -> ThreadingHTTPServer:
-    """A bound, not yet running server (``serve_forever()`` it, ``shutdown()`` to stop)."""
+    """A bound, not yet running server (``serve_forever()`` it; ``shutdown()``, then
+    ``server_close()`` and ``endpoint.close()`` to stop it and its worker processes)."""
     import pyoxigraph as ox
 
     from peergraph.export.store import open_store
 
     config = config or ServeConfig()
     store = source if isinstance(source, ox.Store) else open_store(source)
-    endpoint = Endpoint(store, config)
+    path = Path(source) if isinstance(source, (str, Path)) else None
+    pool = WorkerPool(store_source(store, path), size=config.workers, timeout=config.timeout,
+                      preempt_after=config.preempt_after, max_waiting=config.max_waiting,
+                      max_rows=config.max_rows, allow_remote=config.allow_remote)  # fmt: skip
+    del store  # the workers hold their own copies
+    endpoint = Endpoint(pool, config)
     handler = type("BoundHandler", (Handler,), {"endpoint": endpoint})
+    server_class = type("Server", (_Server,), {"request_queue_size": config.backlog})
     try:
-        server = ThreadingHTTPServer((config.host, config.port), handler)
+        server = server_class((config.host, config.port), handler)
     except OSError as exc:
         endpoint.close()
         raise PeergraphError(
             f"cannot listen on {config.host}:{config.port} ({exc.strerror or exc}); "
             "choose another --port"
         ) from None
-    server.daemon_threads = True
-    server.endpoint = endpoint  # type: ignore[attr-defined]
+    server.endpoint = endpoint
     return server

@@ -32,6 +32,7 @@ class Citation:
     et_al: bool
     year: int
     year_suffix: str
+    number: int = 0  # a numeric citation's reference number ("[3]"); 0 for author-date
 
 
 # Capitalised words that open sentences or clauses and are never read as a first author
@@ -39,7 +40,7 @@ class Citation:
 NOT_NAMES = frozenset(
     """According Accordingly Additionally Also Although And As Because Both But By Cf
     Consequently Conversely E.g Finally First For Furthermore Hence Here However If Importantly In
-    Indeed Interestingly Likewise Meanwhile Moreover Nevertheless Nonetheless Notably Overall
+    Indeed Interestingly Issue Likewise Meanwhile Moreover Nevertheless Nonetheless Notably Overall
     Recently Research Second See Similarly Since Specifically Studies Such That The Then There
     These Third This Those Thus Though When Whereas While With Yet""".split()
 )
@@ -68,10 +69,14 @@ _LEFT = r"(?<![\w'’-])"
 
 
 @cache
-def _item_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(parenthetical item, narrative) patterns; compiled on first use, as that takes ~15 ms."""
+def _item_patterns(year_comma: bool = True) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(parenthetical item, narrative) patterns; compiled on first use, as that takes ~15 ms.
+
+    Without ``year_comma`` the comma before the year is optional (Chicago "(Smit et al. 2023)").
+    """
+    comma = r"\s*,\s*" if year_comma else r"\s*,?\s*"
     paren_item = re.compile(
-        rf"{_LEFT}(?P<names>{_names(_PNAME, commas_need_and=False)}){_ET_AL}\s*,\s*{_YEARS}"
+        rf"{_LEFT}(?P<names>{_names(_PNAME, commas_need_and=False)}){_ET_AL}{comma}{_YEARS}"
     )
     narrative = re.compile(
         rf"{_LEFT}(?P<names>{_names(_NNAME, commas_need_and=True)}){_ET_AL}(?:['’]s?)?"
@@ -90,7 +95,7 @@ _SPLIT_NAMES = re.compile(rf"\s*,\s*(?:&\s*|and\s+)?|{_AND}")
 _YEAR_TOKEN = re.compile(r"(\d{4})([a-z]?)")
 
 
-def find_citations(text: str) -> list[Citation]:
+def find_citations(text: str, *, year_comma: bool = True) -> list[Citation]:
     """All in-text citations of ``text`` in order of position; one per (author list, year).
 
     Recognises parenthetical ``(Smit et al., 2023)``, lists ``(A & B, 2011; C, 2004)``, prefixes
@@ -98,7 +103,7 @@ def find_citations(text: str) -> list[Citation]:
     for ``&``, suffixes ``2023a`` and several years per author list. Undated (n.d.) and "in press"
     citations are not reported: they have no year to resolve by.
     """
-    paren_item, narrative = _item_patterns()
+    paren_item, narrative = _item_patterns(year_comma)
     found: list[Citation] = []
     for bracket in _BRACKET.finditer(text):
         pos = bracket.start(1)

@@ -35,9 +35,11 @@ _END = re.compile(r"[.!?\u2026]+[)\]\"'\u201d\u2019\u00bb]*(?=\s)")
 _OPENER = re.compile(rf"\s+(?=[{UPPER}\d(\[\"'\u201c\u2018\u00ab])")
 _WORD_BEFORE = re.compile(r"[(\[\"'\u201c\u2018]*([^\s(\[\"'\u201c\u2018]*)$")
 _LINE = re.compile(r"[^\r\n]+")
+# a paragraph of hard-wrapped text: non-blank lines up to a blank line
+_PARAGRAPH = re.compile(r"[^\r\n]*\S[^\r\n]*(?:\r?\n[^\r\n]*\S[^\r\n]*)*")
 
 
-def split_sentences(text: str) -> list[Span]:
+def split_sentences(text: str, *, wrapped: bool = False) -> list[Span]:
     """Split ``text`` into sentence spans with offsets into ``text``.
 
     Every line is a paragraph, so a heading line without a final period is its own span; ``\\r\\n``
@@ -45,9 +47,12 @@ def split_sentences(text: str) -> list[Span]:
     (plus any closing bracket or quote) followed by a blank and a capital, digit or opening
     bracket/quote, except after abbreviations ("et al.", "e.g.", "p.", "Dr.", ...) and initials
     ("J. B."); decimals ("0.19") never end one because no blank follows the point.
+
+    ``wrapped`` is for text converted from PDF, hard-wrapped: a paragraph then runs to the next
+    blank line and a line end inside it is a blank like any other.
     """
     spans: list[Span] = []
-    for line in _LINE.finditer(text):
+    for line in (_PARAGRAPH if wrapped else _LINE).finditer(text):
         pos = line.start()
         for end in _END.finditer(text, line.start(), line.end()):
             if end.end() <= pos or not _ends_sentence(text, end, line.end()):
@@ -64,7 +69,8 @@ def _ends_sentence(text: str, end: re.Match[str], line_end: int) -> bool:
     punct = end.group()
     if not punct.startswith(".") or punct.startswith("..."):
         return True
-    word = _WORD_BEFORE.search(text, 0, end.start())
+    # the token before the point; the window keeps long paragraphs linear
+    word = _WORD_BEFORE.search(text, max(0, end.start() - 1000), end.start())
     token = word.group(1) if word else ""
     if not token:
         return True
