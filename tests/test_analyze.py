@@ -289,3 +289,117 @@ def test_graphml_and_gexf_writers_escape_odd_text(tmp_path):
         assert back.nodes["c"]["flag"] is True
         assert back.edges["a&b", "c"]["property"] == "pg:outcome"
 
+
+
+ODD_CONTROL = "quote with a bell\x07 and a form feed\x0c"
+
+
+def _odd_graph() -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_node("a", label=ODD_CONTROL, year=2023)
+    g.add_node("b", label="plain", year=2024)
+    g.add_edge("a", "b", property="pg:outcome")
+    return g
+
+
+def test_networkx_graphml_writer_fails_on_control_characters_that_ours_drops(tmp_path):
+    """Why to_graphml is ours (see the comment above it in analysis/network.py)."""
+    import io
+    from xml.etree.ElementTree import ParseError
+
+    from peergraph.analysis.network import to_graphml
+
+    buf = io.BytesIO()
+    try:
+        nx.write_graphml(_odd_graph(), buf)  # lxml writer: refuses
+    except ValueError:
+        pass
+    else:  # the ElementTree writer (no lxml): writes XML that cannot be read back
+        with pytest.raises(ParseError):
+            nx.read_graphml(io.BytesIO(buf.getvalue()))
+    back = nx.read_graphml(io.BytesIO(to_graphml(_odd_graph())))
+    assert back.nodes["a"] == {"label": "quote with a bell and a form feed", "year": 2023}
+
+
+def test_networkx_gexf_writer_is_ill_formed_on_control_characters_and_dated(tmp_path):
+    """Why to_gexf is ours: networkx's GEXF cannot be read back and carries today's date."""
+    import io
+    import time
+    from xml.etree.ElementTree import ParseError
+
+    from peergraph.analysis.network import to_gexf
+
+    buf = io.BytesIO()
+    nx.write_gexf(_odd_graph(), buf)
+    with pytest.raises(ParseError):
+        nx.read_gexf(io.BytesIO(buf.getvalue()))
+    clean = nx.DiGraph(_odd_graph())
+    clean.nodes["a"]["label"] = "clean"
+    buf = io.BytesIO()
+    nx.write_gexf(clean, buf)
+    assert f'lastmodifieddate="{time.strftime("%Y-%m-%d")}"'.encode() in buf.getvalue()
+    ours = to_gexf(_odd_graph())
+    assert b"lastmodifieddate" not in ours
+    back = nx.read_gexf(io.BytesIO(ours))
+    assert back.nodes["a"]["label"] == "quote with a bell and a form feed"
+
+
+def test_our_graphml_and_gexf_read_back_as_networkx_own_files_do(result):
+    """On the essay's three graphs (no control characters), ours and networkx's writers give the
+    same graph back: node and edge data, types, order."""
+    import io
+
+    from peergraph.analysis.network import to_gexf, to_graphml
+
+    for graph in (result.network, result.co_support, result.setting_outcome):
+        for ours, write, read in ((to_graphml, nx.write_graphml, nx.read_graphml),
+                                  (to_gexf, nx.write_gexf, nx.read_gexf)):  # fmt: skip
+            theirs = io.BytesIO()
+            write(graph, theirs)
+            a = read(io.BytesIO(ours(graph)))
+            b = read(io.BytesIO(theirs.getvalue()))
+            assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+            assert list(a.edges(data=True)) == list(b.edges(data=True))
+
+
+def test_large_graphs_run_louvain_on_the_second_core_with_the_same_result(graph, monkeypatch):
+    """Above PARALLEL_MIN_NODES, Louvain runs in a forked child beside betweenness; forcing that
+    path on the essay gives the tables of the one-process run."""
+    from peergraph.analysis import metrics
+
+    serial = analyze(graph, seed=7)
+    monkeypatch.setattr(metrics, "PARALLEL_MIN_NODES", 1)
+    parallel = analyze(graph, seed=7)
+    assert parallel.tables == serial.tables
+    assert len(parallel.tables["communities"]) >= 3
+
+
+def test_communities_above_the_louvain_limit_come_from_label_propagation_and_say_so(
+    graph, monkeypatch
+):
+    from peergraph.analysis import metrics
+
+    monkeypatch.setattr(metrics, "LOUVAIN_MAX_NODES", 10)
+    first = analyze(graph, seed=3)
+    assert first.community_method == "label propagation"
+    assert "Communities (label propagation):" in metrics.report_text(first)
+    payload = json.loads(result_files(first)["analysis.json"])
+    assert payload["communities"] == "label propagation"
+    members = [m for r in first.tables["communities"] for m in r["members"].split()]
+    assert len(members) == len(set(members)) == metrics.topic_view(first.network).number_of_nodes()
+    assert analyze(graph, seed=3).tables["communities"] == first.tables["communities"]
+
+
+@pytest.mark.parametrize("name", ["peergraph.ttl", "peergraph.jsonld", "peergraph.owl"])
+def test_every_export_format_streams_to_the_projection_of_the_graph(graph, tmp_path, name):
+    """The projection reads a file through pyoxigraph's parser, whatever the export format, and
+    gets what it gets from the rdflib Graph the file was written from."""
+    from pathlib import Path
+
+    from peergraph.analysis.projection import project
+
+    exports = Path(__file__).resolve().parents[1] / "exports"
+    from_file, from_graph = project(exports / name), project(graph)
+    assert dict(from_file.nodes(data=True)) == dict(from_graph.nodes(data=True))
+    assert list(from_file.edges(data=True)) == list(from_graph.edges(data=True))
+    assert from_file.nodes[SMIT]["label"].startswith("Smit et al. 2023")

@@ -243,3 +243,52 @@ def test_synthetic_20k_node_graph_opens_in_the_browser(chromium, tmp_path):
     )
     page.screenshot(path=str(tmp_path / "large.png"))
     assert_clean(record)
+
+
+def test_sampled_pages_show_their_banner_and_unlisted_findings(chromium, tmp_path):
+    """Above the limits (lowered here) the pages open with a visible banner of counts, and a
+    cell whose findings are not all listed says how many more it holds."""
+    from peergraph.curate.synth import synthesize
+    from peergraph.ingest.dataset import load
+    from peergraph.mapping.triples import build_graph
+    from peergraph.view import evidence_map, render
+    from tests.test_render_scale import CELL_LIST, GRAPH_LIMIT, LISTED_LIMIT
+
+    synthesize(tmp_path / "data", papers=30, seed=3)
+
+    graph = build_graph(load(tmp_path / "data"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(render, "DEFAULT_MAX_NODES", GRAPH_LIMIT)
+        mp.setattr(evidence_map, "MAX_LISTED_FINDINGS", LISTED_LIMIT)
+        mp.setattr(evidence_map, "CELL_LIST", CELL_LIST)
+        render.render(graph, tmp_path / "out")
+    record = PageRecord()
+    page = open_page(chromium, tmp_path / "out" / "peergraph.html", record)
+    banner = page.locator("#sample-banner")
+    assert banner.is_visible()
+    text = banner.inner_text()
+    assert text.startswith(f"Sample: {GRAPH_LIMIT} of ") and "150 findings" in text
+    assert page.evaluate("() => window.peergraph.nodes.length") == GRAPH_LIMIT
+    page.screenshot(path=str(tmp_path / "sampled-graph.png"))
+    assert_clean(record)
+
+    record = PageRecord()
+    page = open_page(chromium, tmp_path / "out" / "evidence-map.html", record)
+    assert page.locator("#sample-banner").is_visible()
+    assert "of 150 findings" in page.locator("#sample-banner").inner_text()
+    counts = page.evaluate(
+        "() => [...document.querySelectorAll('td[data-n]')].map(td => [td.dataset.cell, "
+        "Number(td.dataset.n)])"
+    )
+    key, n = max(counts, key=lambda kv: (kv[1], kv[0]))
+    assert n > CELL_LIST
+    page.locator(f"td[data-cell='{key}']").click()
+    assert page.locator("#panel article").count() == CELL_LIST
+    assert page.locator("#panel p.more").inner_text() == (
+        f"… and {n - CELL_LIST} more findings in this cell, not listed in this sampled page."
+    )
+    small = next(k for k, c in sorted(counts) if 0 < c <= CELL_LIST)
+    page.locator(f"td[data-cell='{small}']").click()
+    assert page.locator("#panel p.more").count() == 0
+    page.screenshot(path=str(tmp_path / "sampled-map.png"), full_page=True)
+    assert_clean(record)

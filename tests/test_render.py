@@ -135,16 +135,40 @@ def test_unknown_filter_value_names_the_known_ones(view):
         filter_view(view, outcome="hop")
 
 
-def test_too_large_view_is_refused_with_the_options_that_help(graph):
+def banner_counts(html: str, banner_id: str = "sample-banner") -> dict[str, int]:
+    """The numbers of a page's sample banner, parsed from the HTML as a browser would see them."""
+    from html.parser import HTMLParser
+
+    class Banner(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth, self.key, self.counts = 0, None, {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("id") == banner_id or self.depth:
+                self.depth += 1
+            if self.depth and "data-count" in attrs:
+                self.key = attrs["data-count"]
+
+        def handle_endtag(self, tag):
+            if self.depth:
+                self.depth -= 1
+            self.key = None
+
+        def handle_data(self, data):
+            if self.key:
+                self.counts[self.key] = int(data.replace(",", ""))
+
+    parser = Banner()
+    parser.feed(html)
+    return parser.counts
+
+
+def test_view_above_the_page_limit_is_drawn_from_a_sample_under_a_banner(graph):
     from peergraph.view.render import graph_html
 
-    with pytest.raises(UsageError) as err:
-        graph_html(graph, limit=50)
-    message = str(err.value)
-    assert "99 nodes" in message and "limited to 50" in message
-    for option in ("--max-nodes", "--setting", "--outcome"):
-        assert option in message
-    html = graph_html(graph, max_nodes=50, limit=50).decode()
+    html = graph_html(graph, limit=50).decode()
     data = page_data(html)
     assert len(data["nodes"]) == 50
     assert data["note"] == (
@@ -155,6 +179,17 @@ def test_too_large_view_is_refused_with_the_options_that_help(graph):
     assert ids == linked  # no node drawn without its edges
     # F09 (11 links: 5 outcomes, 3 mechanisms, 2 papers, 1 intervention) comes first
     assert {"finding:F09", "finding:F14", "finding:F16b"} <= ids
+    counts = banner_counts(html)
+    findings = sum(1 for n in data["nodes"] if n["group"] == "finding")
+    assert counts["nodes"] == 50 and counts["total_nodes"] == 99
+    assert counts["left_nodes"] == 49  # 99 - 50
+    assert counts["edges"] == len(data["edges"]) and counts["total_edges"] == 171
+    assert counts["findings"] == findings and counts["total_findings"] == 24
+    assert counts["left_findings"] == 24 - findings
+    for option in ("--max-nodes", "--setting", "--outcome"):
+        assert option in html
+    assert graph_html(graph, limit=50) == graph_html(graph, max_nodes=50, limit=50)
+    assert "sample-banner" not in graph_html(graph).decode()  # nothing left out, no banner
 
 
 def page_data(html: str) -> dict:

@@ -50,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     if args.betweenness_samples is not None and args.betweenness_samples < 1:
         raise UsageError("--betweenness-samples must be at least 1")
     if args.input is not None:
-        source = open_store(args.input)
+        # a file is streamed by pyoxigraph into the projection; a folder is a store or data
+        path = Path(args.input)
+        source = path if path.is_file() else open_store(path)
     elif args.data is not None:
         from peergraph.ingest.dataset import load
         from peergraph.mapping.triples import build_graph

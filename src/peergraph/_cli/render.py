@@ -27,26 +27,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-nodes",
         type=int,
         metavar="N",
-        help="draw at most N nodes: the best-connected findings and what they link to",
+        help="draw at most N nodes: the best-connected findings and what they link to "
+        "(default: all, or a sample of 20,000 with a banner above that)",
     )
     parser.add_argument("--no-evidence-map", action="store_true", help="write only peergraph.html")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
 
 
-def _load_graph(args: argparse.Namespace):
+def _source(args: argparse.Namespace):
+    """What to draw: the --input file as a path (read by pyoxigraph as a stream, never loaded
+    into rdflib, so a multi-million-triple export can be drawn), else the graph of --data."""
     from peergraph.errors import UsageError
 
     if args.input is not None:
-        from rdflib import Graph
-
         if not args.input.is_file():
             raise UsageError(f"{args.input}: no such file (give an RDF file such as peergraph.ttl)")
-        graph = Graph()
-        try:
-            graph.parse(args.input)
-        except Exception as exc:  # rdflib raises many parser-specific types
-            raise UsageError(f"{args.input}: cannot be read as RDF ({exc})") from exc
-        return graph
+        return args.input
     from peergraph.ingest.dataset import load
     from peergraph.mapping.triples import build_graph
 
@@ -59,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = args.out or default_exports_dir(args.data.resolve() if args.data else None)
     sizes = render(
-        _load_graph(args),
+        _source(args),
         out,
         setting=args.setting,
         outcome=args.outcome,

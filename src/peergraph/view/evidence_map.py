@@ -3,6 +3,10 @@
 Each cell counts the findings about that outcome in that setting, their distinct cited papers and
 the directions of effect; an empty cell is a gap. Every outcome and setting of the vocabulary gets
 a row or column, so gaps are visible, not hidden by omission.
+
+The counts are always complete. The page also embeds each listed finding's sentence and papers;
+above :data:`MAX_LISTED_FINDINGS` findings it lists, per cell, only the :data:`CELL_LIST` findings
+with the lowest ids (a deterministic sample), and a banner gives the counts left out.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rdflib import Graph
+    import networkx as nx
 
 NO_SETTING = "not-stated"
+# Up to this many findings every one is listed; above it, each cell lists its CELL_LIST
+# lowest-id findings: about 300 cells x 25 keeps the page near 5 MB at 100,000 findings.
+MAX_LISTED_FINDINGS = 5_000
+CELL_LIST = 25
 DIRECTION_SYMBOLS = {
     "improves": "▲",
     "reduces": "▼",
@@ -54,90 +62,94 @@ HEDGED = ("hedged", "speculative")  # certainty levels left out with include_hed
 
 
 def evidence_map(
-    graph: Graph, *, include_hedged: bool = True, setting: str | None = None
+    source: Any, *, include_hedged: bool = True, setting: str | None = None
 ) -> EvidenceMap:
     """Count findings per (setting, outcome) cell; a finding without a setting counts in the
     "setting not stated" row, and one about a recovery group as a whole in that group's
     "(overall)" column. ``include_hedged=False`` leaves out findings the source hedges or
     speculates about, so cells resting only on them show as gaps. Definitions and background
     statements are not findings and never count. ``setting`` (``render --setting``) keeps that
-    row and its findings only, as the graph page does."""
-    from peergraph.view.model import RECOVERY_GROUP_ORDER, _local, _Reader, build_view
+    row and the findings in that setting only, as the graph page does.
 
-    r = _Reader(graph)
-    view = build_view(graph)
-    outcomes = sorted(graph.subjects(r.RDF.type, r.pg("Outcome")), key=str)
-    group_ids = [o for o in outcomes if not r.objects(o, r.pg("recoveryGroup"))]
-    order = {g: i for i, g in enumerate(RECOVERY_GROUP_ORDER)}
-    group_ids.sort(key=lambda g: (order.get(_local(g), 99), _local(g)))
+    ``source`` is anything :func:`peergraph.analysis.projection.project` reads. The cells are the
+    findings that name the outcome itself in :func:`peergraph.analysis.projection.pair_evidence`,
+    the same matrix the analysis tables and the evidence-matrix figure count papers from.
+    """
+    from peergraph.analysis.projection import NO_SETTING as NONE_STATED
+    from peergraph.analysis.projection import nodes_of, pair_evidence, project, targets
+    from peergraph.view.model import RECOVERY_GROUP_ORDER, _local
+
+    g = project(source)
+
+    def label(node: str) -> str:
+        return str(g.nodes[node]["label"])
+
+    outcomes = nodes_of(g, "Outcome")
+    group_ids = [o for o in outcomes if not targets(g, o, "pg:recoveryGroup")]
+    order = {grp: i for i, grp in enumerate(RECOVERY_GROUP_ORDER)}
+    group_ids.sort(key=lambda grp: (order.get(_local(grp), 99), _local(grp)))
     columns: list[Column] = []
-    for g in group_ids:
-        gid, glabel = _local(g), r.label(g)
+    for grp in group_ids:
+        gid, glabel = _local(grp), label(grp)
         columns.append(Column(gid, f"{glabel} (overall)", gid, glabel, ""))
-        members = [o for o in outcomes if g in r.objects(o, r.pg("recoveryGroup"))]
+        members = [o for o in outcomes if grp in targets(g, o, "pg:recoveryGroup")]
         members.sort(
-            key=lambda o: (
-                not r.objects(o, r.pg("chimeDomain")),
-                _chime(r, o),
-                r.label(o).lower(),
-            )
+            key=lambda o: (not targets(g, o, "pg:chimeDomain"), _chime(g, o), label(o).lower())
         )
         for o in members:
-            chime = _chime(r, o)
-            columns.append(Column(_local(o), r.label(o), gid, glabel, chime))
-    settings = sorted(graph.subjects(r.RDF.type, r.pg("Setting")), key=lambda s: r.label(s).lower())
-    rows = [(_local(s), r.label(s)) for s in settings] + [(NO_SETTING, "setting not stated")]
+            columns.append(Column(_local(o), label(o), gid, glabel, _chime(g, o)))
+    settings = sorted(nodes_of(g, "Setting"), key=lambda s: label(s).lower())
+    rows = [(_local(s), label(s)) for s in settings] + [(NO_SETTING, "setting not stated")]
     if setting is not None:
         rows = [row for row in rows if row[0] == setting]
 
-    nodes = {n.id: n for n in view.nodes}
-    outcome_of: dict[str, list[str]] = {}
-    papers_of: dict[str, list[str]] = {}
-    for a, b, label in view.edges:
-        if label == "outcome":
-            outcome_of.setdefault(a, []).append(b.split(":", 1)[1])
-        elif label == "cites as evidence":
-            papers_of.setdefault(a, []).append(nodes[b].label)
-    cells: dict[tuple[str, str], Cell] = {}
     findings: dict[str, dict[str, Any]] = {}
-    hedged = {
-        _local(f)
-        for f in graph.subjects(r.RDF.type, r.pg("Finding"))
-        if any(_local(c) in HEDGED for c in r.objects(f, r.pg("certainty")))
-    }
-    for n in view.nodes:
-        if n.cls != "finding" or (setting is not None and setting not in n.settings):
+    fid_of: dict[str, str] = {}
+    short_label: dict[str, str] = {}
+    for f in nodes_of(g, "Finding"):
+        if not include_hedged and any(_local(c) in HEDGED for c in targets(g, f, "pg:certainty")):
             continue
-        fid = n.id.split(":", 1)[1]
-        if not include_hedged and fid in hedged:
+        if setting is not None and setting not in {_local(s) for s in targets(g, f, "pg:setting")}:
             continue
-        details = dict((k, v) for k, v in n.details)
-        direction = details.get("Direction", "not stated")
-        directions = direction if isinstance(direction, list) else [direction]
-        papers = sorted(papers_of.get(n.id, []))
+        fid = fid_of[f] = str(g.nodes[f]["short_id"])
+        papers = []
+        for p in targets(g, f, "cito:citesAsEvidence"):
+            if p not in short_label:
+                full = label(p)
+                short_label[p] = full.split(": ", 1)[0] if ": " in full else full
+            papers.append(short_label[p])
+        support = targets(g, f, "pg:supportLevel")
         findings[fid] = {
-            "label": n.label,
-            "sentence": details.get("Sentence", ""),
-            "papers": papers,
-            "directions": directions,
-            "support": n.support or "",
+            "label": label(f),
+            "sentence": g.nodes[f].get("quote") or "not recorded",
+            "papers": sorted(papers),
+            "directions": sorted(label(d) for d in targets(g, f, "pg:direction")) or ["not stated"],
+            "support": _local(support[0]) if support else "",
         }
-        for s in n.settings or [NO_SETTING]:
-            if setting is not None and s != setting:
-                continue
-            for o in outcome_of.get(n.id, []):
-                cell = cells.setdefault((s, o), Cell())
-                cell.findings.append(fid)
-                cell.papers = sorted(set(cell.papers) | set(papers))
-                cell.directions = sorted(set(cell.directions) | set(directions))
+    cells: dict[tuple[str, str], Cell] = {}
+    for (place, outcome), e in pair_evidence(g).items():
+        if place is None or not e.direct_findings:
+            continue
+        row = NO_SETTING if place == NONE_STATED else _local(place)
+        if setting is not None and row != setting:
+            continue
+        ids = sorted(fid_of[f] for f in e.direct_findings if f in fid_of)
+        if not ids:
+            continue
+        cells[row, _local(outcome)] = Cell(
+            findings=ids,
+            papers=sorted({p for i in ids for p in findings[i]["papers"]}),
+            directions=sorted({d for i in ids for d in findings[i]["directions"]}),
+        )
     return EvidenceMap(rows=rows, columns=columns, cells=cells, findings=findings)
 
 
-def _chime(r: Any, outcome: object) -> str:
+def _chime(g: nx.DiGraph, outcome: str) -> str:
     """Short CHIME domain name(s): the concept id without its ``chime-`` prefix."""
+    from peergraph.analysis.projection import targets
     from peergraph.view.model import _local
 
-    ids = [_local(d).removeprefix("chime-") for d in r.objects(outcome, r.pg("chimeDomain"))]
+    ids = [_local(d).removeprefix("chime-") for d in targets(g, outcome, "pg:chimeDomain")]
     return ", ".join(sorted(ids))
 
 
@@ -157,18 +169,23 @@ def _header_runs(columns: list[Column], key: str) -> list[tuple[str, int, str]]:
 
 
 def evidence_map_html(
-    graph: Graph,
+    source: Any,
     *,
     title: str = "peergraph evidence gap map",
+    max_listed: int | None = None,
+    cell_list: int | None = None,
     include_hedged: bool = True,
     setting: str | None = None,
 ) -> bytes:
-    """The evidence map page (offline, escaped), as UTF-8 bytes; ``setting`` keeps one row."""
+    """The evidence map page (offline, escaped), as UTF-8 bytes; above ``max_listed`` findings
+    each cell lists only its ``cell_list`` lowest-id findings (counts stay complete)."""
     from peergraph.view.page import template_env
 
-    em = evidence_map(graph, include_hedged=include_hedged, setting=setting)
+    em = evidence_map(source, include_hedged=include_hedged, setting=setting)
     if setting is not None:
         title = f"{title} (setting: {setting})"
+    max_listed = MAX_LISTED_FINDINGS if max_listed is None else max_listed
+    cell_list = CELL_LIST if cell_list is None else cell_list
     max_count = max((len(c.findings) for c in em.cells.values()), default=1)
     table = []
     for sid, slabel in em.rows:
@@ -189,10 +206,24 @@ def evidence_map_html(
                 }
             )
         table.append({"id": sid, "label": slabel, "cells": row})
+    cells = {f"{s}|{o}": c.findings for (s, o), c in sorted(em.cells.items())}
+    findings = em.findings
+    sample = None
+    if len(em.findings) > max_listed:
+        cells = {key: ids[:cell_list] for key, ids in cells.items()}
+        listed = {i for ids in cells.values() for i in ids}
+        findings = {i: f for i, f in em.findings.items() if i in listed}
+        sample = {
+            "listed": len(findings),
+            "findings": len(em.findings),
+            "left_out": len(em.findings) - len(findings),
+            "per_cell": cell_list,
+            "cells_cut": sum(1 for c in em.cells.values() if len(c.findings) > cell_list),
+        }
     page = {
         "title": title,
-        "cells": {f"{s}|{o}": c.findings for (s, o), c in sorted(em.cells.items())},
-        "findings": em.findings,
+        "cells": cells,
+        "findings": findings,
         "rows": dict(em.rows),
         "columns": {c.id: c.label for c in em.columns},
     }
@@ -215,6 +246,7 @@ def evidence_map_html(
                 "columns": len(em.columns),
             },
             symbols=DIRECTION_SYMBOLS,
+            sample=sample,
         )
     )
     return html.encode("utf-8")

@@ -11,17 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peergraph.analysis.projection import nodes_of, project, targets
 from peergraph.errors import UsageError
-from peergraph.iris import PG_NS, PGV_NS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rdflib import Graph
+    import networkx as nx
 
-# issue 9 adds pg:supportLevel; issue 13 derives it from the claim audit only (ingest.audit.LEVELS)
-SUPPORT_LEVEL = PG_NS + "supportLevel"
-VERIFIED = PGV_NS + "verified-support"
-
-# class local name -> (key, legend label, colour, vis shape); legend order
+# projection class -> (key, legend label, colour, vis shape); legend order
 CLASSES: list[tuple[str, str, str, str, str]] = [
     ("Finding", "finding", "finding", "#e69f00", "dot"),
     ("Paper", "paper", "paper", "#0072b2", "square"),
@@ -76,6 +72,8 @@ class View:
     has_support: bool = False
     total_nodes: int = 0  # before --setting/--outcome/--max-nodes filters
     note: str = ""  # what was filtered out, shown on the page
+    # when a node budget cut the view: drawn and total counts, for the page's banner
+    sample: dict[str, int] | None = None
 
     def degree(self) -> dict[str, int]:
         deg = dict.fromkeys((n.id for n in self.nodes), 0)
@@ -90,161 +88,136 @@ def _local(iri: object) -> str:
     return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
+def _number(value: Any) -> str:
+    """A decimal as written in the data: 6.0 -> "6", 6.5 -> "6.5"."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
 class _Reader:
-    """Small typed accessors over an rdflib Graph (first/ sorted values, labels)."""
+    """Small accessors over the projection (:func:`peergraph.analysis.projection.project`)."""
 
-    def __init__(self, graph: Graph):
-        from rdflib import RDF, RDFS, URIRef
-        from rdflib.namespace import SKOS
-
+    def __init__(self, graph: nx.DiGraph):
         self.g = graph
-        self.RDF, self.RDFS, self.SKOS, self.URIRef = RDF, RDFS, SKOS, URIRef
-        self._labels: dict[object, str] = {}
 
-    def pg(self, name: str) -> Any:
-        return self.URIRef(PG_NS + name)
+    def objects(self, s: str, prop: str) -> list[str]:
+        """Nodes ``s`` links to by ``prop`` (a CURIE), in IRI order."""
+        return targets(self.g, s, prop)
 
-    def objects(self, s: object, p: object) -> list[Any]:
-        return sorted(self.g.objects(s, p), key=str)
+    def attr(self, s: str, key: str) -> Any:
+        return self.g.nodes[s].get(key)
 
-    def value(self, s: object, p: object) -> str | None:
-        values = self.objects(s, p)
-        return str(values[0]) if values else None
+    def label(self, s: str) -> str:
+        return str(self.g.nodes[s]["label"])
 
-    def label(self, s: object) -> str:
-        if s not in self._labels:
-            text = self.value(s, self.SKOS.prefLabel) or self.value(s, self.RDFS.label)
-            self._labels[s] = text or _local(s)
-        return self._labels[s]
-
-    def labels(self, s: object, p: object) -> list[str]:
-        return sorted(self.label(o) for o in self.objects(s, p))
+    def labels(self, s: str, prop: str) -> list[str]:
+        return sorted(self.label(o) for o in self.objects(s, prop))
 
 
-def build_view(graph: Graph) -> View:
-    """The full drawable view of ``graph`` (ontology + data, as from ``build_graph``)."""
-    r = _Reader(graph)
-    from rdflib.namespace import DCTERMS, SKOS
+def build_view(source: Any) -> View:
+    """The full drawable view of ``source``: anything
+    :func:`peergraph.analysis.projection.project` reads (an rdflib Graph such as
+    ``build_graph(load())``, a pyoxigraph Store, an RDF file path) or a projection already made.
+    """
+    g = project(source)
+    r = _Reader(g)
 
-    fabio_year = r.URIRef("http://purl.org/spar/fabio/hasPublicationYear")
-    prism_doi = r.URIRef("http://prismstandard.org/namespaces/basic/2.0/doi")
-    cito = r.URIRef("http://purl.org/spar/cito/citesAsEvidence")
-    oa_body = r.URIRef("http://www.w3.org/ns/oa#hasBody")
-    oa_target = r.URIRef("http://www.w3.org/ns/oa#hasTarget")
-    oa_selector = r.URIRef("http://www.w3.org/ns/oa#hasSelector")
-    oa_exact = r.URIRef("http://www.w3.org/ns/oa#exact")
-    time_unit = r.URIRef("http://www.w3.org/2006/time#unitType")
-
-    nodes: dict[object, Node] = {}
+    nodes: dict[str, Node] = {}
     edges: set[tuple[str, str, str]] = set()
-    vocab_classes = {r.pg(local): key for local, key, *_ in CLASSES[2:]}
-    concept_cls: dict[object, str] = {}
-    for cls_iri, key in vocab_classes.items():
-        for s in graph.subjects(r.RDF.type, cls_iri):
-            concept_cls.setdefault(s, key)
+    vocab_keys = {name: key for name, key, *_ in CLASSES[2:]}
+    concept_cls = {n: vocab_keys[c] for n, c in g.nodes(data="class") if c in vocab_keys}
 
-    def concept(iri: object, default: str) -> Node:
+    def concept(iri: str, default: str) -> Node:
         if iri not in nodes:
             key = concept_cls.get(iri, default)
-            nodes[iri] = Node(id=f"{key}:{_local(iri)}", iri=str(iri), cls=key, label=r.label(iri))
+            nodes[iri] = Node(id=f"{key}:{_local(iri)}", iri=iri, cls=key, label=r.label(iri))
         return nodes[iri]
 
-    outcome_groups: dict[object, list[str]] = {}
+    outcome_groups: dict[str, list[str]] = {}
 
-    def groups_of(outcome: object) -> list[str]:
+    def groups_of(outcome: str) -> list[str]:
         if outcome not in outcome_groups:
-            groups = [_local(o) for o in r.objects(outcome, r.pg("recoveryGroup"))]
+            groups = [_local(o) for o in r.objects(outcome, "pg:recoveryGroup")]
             outcome_groups[outcome] = sorted(groups) or [_local(outcome)]
         return outcome_groups[outcome]
 
     # papers
-    papers = sorted(graph.subjects(r.RDF.type, r.pg("Paper")), key=str)
-    for p in papers:
-        key = r.value(p, r.pg("citationKey")) or _local(p)
+    for p in nodes_of(g, "Paper"):
+        key = r.attr(p, "citation_key") or _local(p)
         full = r.label(p)
         short = full.split(": ", 1)[0] if ": " in full else full
         authors = _authors(r, p)
-        doi = r.value(p, prism_doi)
-        journal = [r.value(j, DCTERMS.title) or r.label(j) for j in r.objects(p, DCTERMS.isPartOf)]
-        node = Node(id=f"paper:{key}", iri=str(p), cls="paper", label=short)
+        doi = r.attr(p, "doi")
+        year = r.attr(p, "year")
+        journal = [r.attr(j, "title") or r.label(j) for j in r.objects(p, "dcterms:isPartOf")]
+        node = Node(id=f"paper:{key}", iri=p, cls="paper", label=short)
         node.details = [
-            ["Title", r.value(p, DCTERMS.title) or full],
+            ["Title", r.attr(p, "title") or full],
             ["Authors", "; ".join(authors) if authors else "not given"],
-            ["Year", r.value(p, fabio_year) or "not given"],
+            ["Year", str(year) if year is not None else "not given"],
             ["Journal", journal[0] if journal else "not given"],
             ["DOI", doi or "none printed"],
-            ["Study design", r.labels(p, r.pg("studyDesign")) or "not derived"],
+            ["Study design", r.labels(p, "pg:studyDesign") or "not derived"],
             ["Note", "bibliographic fields as printed in the essay's reference list"],
         ]
-        if str(p).startswith("https://doi.org/"):
-            node.link = str(p)
+        if p.startswith("https://doi.org/"):
+            node.link = p
         nodes[p] = node
-        for d in r.objects(p, r.pg("studyDesign")):
+        for d in r.objects(p, "pg:studyDesign"):
             edges.add((node.id, concept(d, "study-design").id, "study design"))
 
     # findings
-    findings = sorted(graph.subjects(r.RDF.type, r.pg("Finding")), key=str)
-    quotes: dict[object, str] = {}
-    for ann in sorted(set(graph.subjects(oa_body, None)), key=str, reverse=True):
-        for f in r.objects(ann, oa_body):
-            for target in r.objects(ann, oa_target):
-                for sel in r.objects(target, oa_selector):
-                    exact = r.value(sel, oa_exact)
-                    if exact is not None:
-                        quotes[f] = exact
     has_support = False
-    for f in findings:
-        fid = r.value(f, DCTERMS.identifier) or _local(f)
-        node = Node(id=f"finding:{fid}", iri=str(f), cls="finding", label=r.label(f))
+    for f in nodes_of(g, "Finding"):
+        fid = str(r.attr(f, "short_id"))
+        node = Node(id=f"finding:{fid}", iri=f, cls="finding", label=r.label(f))
         details: list[list[Any]] = [["Finding", fid]]
-        details.append(["Sentence", quotes.get(f, "not recorded")])
-        details.append(["Direction", r.labels(f, r.pg("direction")) or "not stated"])
-        details.append(["Magnitude", r.labels(f, r.pg("magnitude")) or "not stated"])
-        details.append(["Duration", _durations(r, f, time_unit) or "not stated"])
+        details.append(["Sentence", r.attr(f, "quote") or "not recorded"])
+        details.append(["Direction", r.labels(f, "pg:direction") or "not stated"])
+        details.append(["Magnitude", r.labels(f, "pg:magnitude") or "not stated"])
+        details.append(["Duration", _durations(r, f) or "not stated"])
         for prop, edge_label, heading in FINDING_LINKS:
-            targets = r.objects(f, r.pg(prop))
-            if prop in ("setting", "outcome") or targets:
-                details.append([heading, sorted(r.label(t) for t in targets) or "not stated"])
-            for t in targets:
+            linked = r.objects(f, "pg:" + prop)
+            if prop in ("setting", "outcome") or linked:
+                details.append([heading, sorted(r.label(t) for t in linked) or "not stated"])
+            for t in linked:
                 edges.add((node.id, concept(t, edge_label.replace(" ", "-")).id, edge_label))
             if prop == "setting":
-                node.settings = sorted(_local(t) for t in targets)
+                node.settings = sorted(_local(t) for t in linked)
             if prop == "outcome":
-                node.groups = sorted({g for t in targets for g in groups_of(t)})
+                node.groups = sorted({grp for t in linked for grp in groups_of(t)})
         comparisons = _comparisons(r, f)
         if comparisons:
             details.append(["Comparisons", comparisons])
-        cited = r.objects(f, cito)
+        cited = r.objects(f, "cito:citesAsEvidence")
         for p in cited:
-            if p in nodes:
-                edges.add((node.id, nodes[p].id, "cites as evidence"))
+            edges.add((node.id, nodes[p].id, "cites as evidence"))
         details.append(
             [
                 "Cites",
-                sorted(nodes[p].label if p in nodes else str(p) for p in cited)
-                or "nothing: the sentence cites no source",
+                sorted(nodes[p].label for p in cited) or "nothing: the sentence cites no source",
             ]
         )
-        support = r.objects(f, r.URIRef(SUPPORT_LEVEL))
+        support = r.objects(f, "pg:supportLevel")
         if support:
             has_support = True
             node.support = _local(support[0])
             details.append(["Support", r.label(support[0])])
-        note = r.value(f, SKOS.editorialNote)
+        note = r.attr(f, "note")
         if note:
             details.append(["Curator note", note])
         node.details = details
         nodes[f] = node
 
     # vocabulary structure between drawn concepts: outcome -> recovery group, factor -> broader
-    for iri in sorted(list(nodes), key=str):
+    for iri in sorted(nodes):
         node = nodes[iri]
         if node.cls == "outcome":
             node.groups = groups_of(iri)
-            for g in r.objects(iri, r.pg("recoveryGroup")):
-                edges.add((node.id, concept(g, "outcome").id, "recovery group"))
+            for grp in r.objects(iri, "pg:recoveryGroup"):
+                edges.add((node.id, concept(grp, "outcome").id, "recovery group"))
         elif node.cls == "organisational-factor":
-            for b in r.objects(iri, SKOS.broader):
+            for b in r.objects(iri, "skos:broader"):
                 if concept_cls.get(b) == "organisational-factor":
                     edges.add((node.id, concept(b, "organisational-factor").id, "broader"))
     for iri, node in nodes.items():
@@ -252,11 +225,11 @@ def build_view(graph: Graph) -> View:
             continue
         details = [[CLASS_BY_KEY[node.cls][0].capitalize(), node.label]]
         if node.cls == "outcome":
-            chime = r.labels(iri, r.pg("chimeDomain"))
-            groups = r.labels(iri, r.pg("recoveryGroup"))
+            chime = r.labels(iri, "pg:chimeDomain")
+            groups = r.labels(iri, "pg:recoveryGroup")
             details.append(["CHIME domain", chime or "none (not a CHIME recovery process)"])
             details.append(["Recovery group", groups or "a recovery group itself"])
-        definition = r.value(iri, SKOS.definition)
+        definition = r.attr(iri, "definition")
         if definition:
             details.append(["Definition", definition])
         details.append(["IRI", node.iri])
@@ -268,56 +241,56 @@ def build_view(graph: Graph) -> View:
         key=lambda x: x[1].lower(),
     )
     settings = [s for s in settings if s[0] in used_settings]
-    group_ids = {g for n in nodes.values() if n.cls == "finding" for g in n.groups}
-    order = {g: i for i, g in enumerate(RECOVERY_GROUP_ORDER)}
-    groups = sorted(group_ids, key=lambda g: (order.get(g, 99), g))
-    group_labels = {_local(i): r.label(i) for i in graph.subjects(r.RDF.type, r.pg("Outcome"))}
+    group_ids = {grp for n in nodes.values() if n.cls == "finding" for grp in n.groups}
+    order = {grp: i for i, grp in enumerate(RECOVERY_GROUP_ORDER)}
+    groups = sorted(group_ids, key=lambda grp: (order.get(grp, 99), grp))
+    group_labels = {_local(i): r.label(i) for i in nodes_of(g, "Outcome")}
     view = View(
         nodes=sorted(nodes.values(), key=lambda n: n.id),
         edges=sorted(edges),
         settings=settings,
-        groups=[(g, group_labels.get(g, g)) for g in groups],
+        groups=[(grp, group_labels.get(grp, grp)) for grp in groups],
         has_support=has_support,
     )
     view.total_nodes = len(view.nodes)
     return view
 
 
-def _authors(r: _Reader, paper: object) -> list[str]:
-    from rdflib.namespace import FOAF
-
+def _authors(r: _Reader, paper: str) -> list[str]:
     ordered = []
-    for a in r.objects(paper, r.pg("authorship")):
-        pos = r.value(a, r.pg("position"))
-        for person in r.objects(a, r.pg("author")):
-            name = r.value(person, FOAF.name) or r.label(person)
-            ordered.append((int(pos) if pos and pos.isdigit() else 0, name))
+    for a in r.objects(paper, "pg:authorship"):
+        pos = r.attr(a, "position")
+        for person in r.objects(a, "pg:author"):
+            name = r.attr(person, "name") or r.label(person)
+            ordered.append((pos if isinstance(pos, int) and pos >= 0 else 0, name))
     return [name for _, name in sorted(ordered)]
 
 
-def _durations(r: _Reader, finding: object, time_unit: object) -> list[str]:
+def _durations(r: _Reader, finding: str) -> list[str]:
     out = []
-    for d in r.objects(finding, r.pg("persistence")):
-        lo, hi = r.value(d, r.pg("minimum")), r.value(d, r.pg("maximum"))
-        unit = r.value(d, time_unit)
-        unit_text = _local(unit).removeprefix("unit").lower() + "s" if unit else ""
+    for d in r.objects(finding, "pg:persistence"):
+        low, high = r.attr(d, "minimum"), r.attr(d, "maximum")
+        lo = _number(low) if low is not None else None
+        hi = _number(high) if high is not None else None
+        unit = r.attr(d, "unit")
+        unit_text = unit + "s" if unit else ""
         span = f"{lo}–{hi}" if lo and hi and lo != hi else (hi or lo or "?")
-        frm = [r.label(x) for x in r.objects(d, r.pg("measuredFrom"))]
+        frm = [r.label(x) for x in r.objects(d, "pg:measuredFrom")]
         text = f"{span} {unit_text}".strip()
         if frm:
             text += f" after {frm[0]}"
         out.append(text)
-    for h in r.objects(finding, r.pg("followUpHorizon")):  # "up to", never a minimum
+    for h in r.objects(finding, "pg:followUpHorizon"):  # "up to", never a minimum
         out.append(r.label(h))
     return out
 
 
-def _comparisons(r: _Reader, finding: object) -> list[str]:
+def _comparisons(r: _Reader, finding: str) -> list[str]:
     out = []
-    for c in r.objects(finding, r.pg("comparison")):
-        favours = ", ".join(r.labels(c, r.pg("favours")))
-        over = ", ".join(r.labels(c, r.pg("comparator")))
-        on = ", ".join(r.labels(c, r.pg("comparedOn")))
+    for c in r.objects(finding, "pg:comparison"):
+        favours = ", ".join(r.labels(c, "pg:favours"))
+        over = ", ".join(r.labels(c, "pg:comparator"))
+        on = ", ".join(r.labels(c, "pg:comparedOn"))
         out.append(f"{favours} does better than {over} on {on}")
     return out
 
@@ -366,23 +339,39 @@ def filter_view(
             )
         keep = around_findings(lambda n: outcome_node in adj[n.id] or outcome in n.groups)
         notes.append(f"outcome = {outcome}")
+    sampled = False
     if max_nodes is not None:
         if max_nodes < 1:
             raise UsageError("--max-nodes must be at least 1")
         if len(keep) > max_nodes:
             keep = _best_connected(nodes, adj, keep, max_nodes)
             notes.append(f"the best-connected findings and their links, {max_nodes:,} nodes")
+            sampled = True
     if keep == set(nodes):
         return view
     kept = [n for n in view.nodes if n.id in keep]
+    edges = [e for e in view.edges if e[0] in keep and e[1] in keep]
+    sample = None
+    if sampled:
+        sample = {
+            "nodes": len(kept),
+            "total_nodes": len(view.nodes),
+            "edges": len(edges),
+            "total_edges": len(view.edges),
+            "findings": sum(1 for n in kept if n.cls == "finding"),
+            "total_findings": sum(1 for n in view.nodes if n.cls == "finding"),
+            "papers": sum(1 for n in kept if n.cls == "paper"),
+            "total_papers": sum(1 for n in view.nodes if n.cls == "paper"),
+        }
     return View(
         nodes=kept,
-        edges=[e for e in view.edges if e[0] in keep and e[1] in keep],
+        edges=edges,
         settings=view.settings,
         groups=view.groups,
         has_support=view.has_support,
         total_nodes=view.total_nodes,
         note=f"Showing {len(kept):,} of {view.total_nodes:,} nodes: " + "; ".join(notes),
+        sample=sample,
     )
 
 

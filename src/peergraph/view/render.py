@@ -13,17 +13,15 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from peergraph.errors import UsageError
 from peergraph.view.page import template_env, vis_assets
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rdflib import Graph
-
     from peergraph.view.model import View
 
-# Pages above this many nodes are refused (with a hint to filter). Measured in headless Chromium
-# on 2 cores: 20,000 nodes / 76,000 edges open in ~7 s, one redraw ~0.5 s; 2,000 nodes
-# redraw in 60 ms.
+# A page draws at most this many nodes. Measured in headless Chromium on 2 cores: 20,000 nodes /
+# 76,000 edges open in ~7 s, one redraw ~0.5 s; 2,000 nodes redraw in 60 ms. A larger graph is
+# drawn from a deterministic sample (``filter_view(max_nodes=limit)``: findings by number of
+# links, then id, each with everything it links to) under a banner giving the counts left out.
 DEFAULT_MAX_NODES = 20_000
 FILES = ("peergraph.html", "evidence-map.html")
 
@@ -151,36 +149,32 @@ def vis_payload(view: View, *, title: str = "peergraph") -> dict[str, Any]:
         "note": view.note,
         "total_nodes": view.total_nodes,
         "search_list": len(view.nodes) <= 3000,
+        **({"sample": view.sample} if view.sample else {}),
     }
 
 
 def graph_html(
-    graph: Graph,
+    source: Any,
     *,
     setting: str | None = None,
     outcome: str | None = None,
     max_nodes: int | None = None,
-    limit: int = DEFAULT_MAX_NODES,
+    limit: int | None = None,
     title: str = "peergraph: peer support in mental health recovery",
 ) -> bytes:
     """The interactive graph page as UTF-8 bytes, built with pyvis and our offline template.
 
-    Raises ``UsageError`` when, after the filters, the view has more than ``limit`` nodes (and
-    ``max_nodes`` was not given), naming the options that make it smaller.
+    ``source`` is anything :func:`peergraph.analysis.projection.project` reads (an rdflib Graph,
+    a pyoxigraph Store, an RDF file path) or a projection already made. When, after the filters,
+    the view has more than ``max_nodes`` (default ``limit``, default :data:`DEFAULT_MAX_NODES`)
+    nodes, a deterministic sample is drawn and the page says in a banner what was left out.
     """
     from pyvis.network import Network
 
     from peergraph.view.model import build_view, filter_view
 
-    view = filter_view(build_view(graph), setting=setting, outcome=outcome, max_nodes=max_nodes)
-    if max_nodes is None and len(view.nodes) > limit:
-        raise UsageError(
-            f"the graph view has {len(view.nodes):,} nodes; the HTML page is limited to "
-            f"{limit:,} (it opens slowly and cannot be panned smoothly beyond that). "
-            "Draw part of it: --max-nodes N keeps the best-connected findings and their links, "
-            "--setting ID or --outcome ID keeps the findings in that setting or about that "
-            "outcome / recovery group"
-        )
+    budget = max_nodes if max_nodes is not None else limit or DEFAULT_MAX_NODES
+    view = filter_view(build_view(source), setting=setting, outcome=outcome, max_nodes=budget)
     payload = vis_payload(view, title=title)
     net = Network(
         height="100%", width="100%", directed=True, cdn_resources="in_line", heading=title
@@ -196,32 +190,47 @@ def graph_html(
     return net.generate_html().encode("utf-8")
 
 
-def html_exports(graph: Graph, dataset: object = None) -> dict[str, bytes]:
-    """Build hook (``pipeline.EXTRA_EXPORTS``): both pages for ``exports/``."""
+def html_exports(source: Any, dataset: object = None) -> dict[str, bytes]:
+    """Both pages for ``exports/``, at every size (sampled above the page limits, with a banner).
+
+    ``source`` is an rdflib Graph, a pyoxigraph Store (e.g. the build's store at scale), an RDF
+    file path or a projection; it is projected once for both pages. ``dataset`` is unused (the
+    build hooks' signature).
+    """
+    from peergraph.analysis.projection import project
     from peergraph.view.evidence_map import evidence_map_html
 
-    return {"peergraph.html": graph_html(graph), "evidence-map.html": evidence_map_html(graph)}
+    projection = project(source)
+    return {
+        "peergraph.html": graph_html(projection),
+        "evidence-map.html": evidence_map_html(projection),
+    }
 
 
 def render(
-    graph: Graph,
+    source: Any,
     out_dir: str | Path,
     *,
     setting: str | None = None,
     outcome: str | None = None,
     max_nodes: int | None = None,
-    limit: int = DEFAULT_MAX_NODES,
+    limit: int | None = None,
     evidence_map: bool = True,
 ) -> dict[str, int]:
-    """Write ``peergraph.html`` (and ``evidence-map.html``) into ``out_dir``; returns sizes."""
+    """Write ``peergraph.html`` (and ``evidence-map.html``) into ``out_dir``; returns sizes.
+
+    ``source`` as for :func:`graph_html`; an RDF file is read by pyoxigraph, never into rdflib.
+    """
+    from peergraph.analysis.projection import project
     from peergraph.export.writers import write_atomically
     from peergraph.view.evidence_map import evidence_map_html
 
+    projection = project(source)
     contents: dict[str, Any] = {
         "peergraph.html": graph_html(
-            graph, setting=setting, outcome=outcome, max_nodes=max_nodes, limit=limit
+            projection, setting=setting, outcome=outcome, max_nodes=max_nodes, limit=limit
         )
     }
     if evidence_map:
-        contents["evidence-map.html"] = evidence_map_html(graph, setting=setting)
+        contents["evidence-map.html"] = evidence_map_html(projection, setting=setting)
     return write_atomically(Path(out_dir), contents)

@@ -1,0 +1,94 @@
+"""Benchmark of ``peergraph analyze`` and the HTML views, step by step, on one graph.
+
+    python benchmarks/analyze.py --input /tmp/out/peergraph.nt     # an export or a store folder
+    python benchmarks/analyze.py --papers 2000                      # synth + build first
+
+Prints one Markdown table: wall and CPU (user + system) seconds of each step, and the process's
+peak RSS. ``peergraph analyze`` = projection + analysis + files; the HTML views (``html_exports``,
+what the build writes) are timed after it on the same projection. Not a test: figures depend on
+the machine and its load (compare CPU seconds on a shared machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (analyze forks one for communities)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+class Steps:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, float, str]] = []
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+
+    def lap(self, name: str, note: str = "") -> None:
+        wall, cpu = time.perf_counter(), _cpu()
+        self.rows.append((name, wall - self.wall, cpu - self.cpu, note))
+        print(f"  {name:<28} {wall - self.wall:7.1f} s wall {cpu - self.cpu:7.1f} s CPU  {note}",
+              file=sys.stderr, flush=True)  # fmt: skip
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+
+    def table(self) -> str:
+        lines = ["| step | wall s | CPU s | note |", "| --- | ---: | ---: | --- |"]
+        lines += [f"| {n} | {w:.1f} | {c:.1f} | {note} |" for n, w, c, note in self.rows]
+        return "\n".join(lines)
+
+
+def _synth_build(papers: int, work: Path) -> Path:
+    from peergraph import pipeline
+    from peergraph.curate.synth import synthesize
+
+    synthesize(work / "data", papers=papers, seed=0)
+    pipeline.build(work / "data", work / "out")
+    return work / "out" / "peergraph.nt"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--input", type=Path, help="an RDF export (.nt/.ttl) or a store folder")
+    source.add_argument("--papers", type=int, help="synthesise and build this many papers first")
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML views")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.input or _synth_build(args.papers, Path(tmp))
+        steps = Steps()
+        from peergraph.analysis import metrics
+        from peergraph.analysis.projection import project
+
+        projection = project(path)
+        steps.lap("projection", f"{projection.number_of_nodes():,} nodes, "
+                  f"{projection.number_of_edges():,} edges")  # fmt: skip
+        result = metrics.analyze(projection)
+        steps.lap("analysis (tables)", f"betweenness samples: {result.betweenness_samples}; "
+                  f"communities: {result.community_method}")  # fmt: skip
+        files = metrics.result_files(result)
+        steps.lap("analysis files", f"{len(files)} files, {sum(map(len, files.values())):,} B")
+        if not args.no_html:
+            from peergraph.view.render import html_exports
+
+            pages = html_exports(projection)
+            sizes = ", ".join(f"{k} {len(v):,} B" for k, v in sorted(pages.items()))
+            steps.lap("HTML views", sizes)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        analyze_wall = sum(r[1] for r in steps.rows[:3])
+        analyze_cpu = sum(r[2] for r in steps.rows[:3])
+        print(f"\n{path}\n")
+        print(steps.table())
+        print(f"\n`peergraph analyze` (projection + tables + files): {analyze_wall:.1f} s wall, "
+              f"{analyze_cpu:.1f} s CPU; peak RSS {peak:,.0f} MiB")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
