@@ -229,9 +229,7 @@ def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
         yield link, RDF.type, PG.Authorship
         yield link, PG.author, person
         yield link, PG.position, _lit(position, XSD.positiveInteger)
-        yield from person_triples(
-            author.family, author.given, ref.key, corporate=author.corporate
-        )
+        yield from person_triples(author.family, author.given, ref.key, corporate=author.corporate)
 
 
 def journal_triples(work: URIRef, title: str) -> Iterator[Triple]:
@@ -448,22 +446,38 @@ def cue_triples(source: Source, f: Finding, ann: URIRef, cue: Cue, body: Node) -
     """A Web Annotation (oa:classifying) selecting the cue words in the source by quote and
     offsets; the body is what the cue sets (a certainty level, a classification)."""
     target, quote, position = (URIRef(f"{ann}-{part}") for part in ("target", "quote", "position"))
-    text = source.text
     yield ann, RDF.type, OA.Annotation
     yield ann, OA.motivatedBy, OA.classifying
     yield ann, OA.hasBody, body
     yield ann, OA.hasTarget, target
+    yield from _selector_triples(
+        source, f.source, (target, quote, position), cue.text, cue.start, cue.end
+    )
+
+
+def _selector_triples(
+    source: Source,
+    source_id: str,
+    nodes: tuple[URIRef, URIRef, URIRef],
+    exact: str,
+    start: int,
+    end: int,
+) -> Iterator[Triple]:
+    """An annotation's target: the source text selected both by quote (with context) and by
+    character offsets, so a reader can find the words even if one selector breaks."""
+    target, quote, position = nodes
+    text = source.text
     yield target, RDF.type, OA.SpecificResource
-    yield target, OA.hasSource, source_iri(f.source)
+    yield target, OA.hasSource, source_iri(source_id)
     yield target, OA.hasSelector, quote
     yield target, OA.hasSelector, position
     yield quote, RDF.type, OA.TextQuoteSelector
-    yield quote, OA.exact, _lit(cue.text)
-    yield quote, OA.prefix, _lit(text[max(0, cue.start - CONTEXT_CHARS) : cue.start])
-    yield quote, OA.suffix, _lit(text[cue.end : cue.end + CONTEXT_CHARS])
+    yield quote, OA.exact, _lit(exact)
+    yield quote, OA.prefix, _lit(text[max(0, start - CONTEXT_CHARS) : start])
+    yield quote, OA.suffix, _lit(text[end : end + CONTEXT_CHARS])
     yield position, RDF.type, OA.TextPositionSelector
-    yield position, OA.start, _lit(cue.start, XSD.nonNegativeInteger)
-    yield position, OA.end, _lit(cue.end, XSD.nonNegativeInteger)
+    yield position, OA.start, _lit(start, XSD.nonNegativeInteger)
+    yield position, OA.end, _lit(end, XSD.nonNegativeInteger)
 
 
 def _num(x: float) -> str:
@@ -475,22 +489,13 @@ def quote_triples(source: Source, f: Finding) -> Iterator[Triple]:
     node = finding_iri(f.id)
     ann, target = finding_iri(f.id, "annotation"), finding_iri(f.id, "target")
     quote, position = finding_iri(f.id, "quote"), finding_iri(f.id, "position")
-    text = source.text
     yield ann, RDF.type, OA.Annotation
     yield ann, OA.motivatedBy, OA.describing
     yield ann, OA.hasBody, node
     yield ann, OA.hasTarget, target
-    yield target, RDF.type, OA.SpecificResource
-    yield target, OA.hasSource, source_iri(f.source)
-    yield target, OA.hasSelector, quote
-    yield target, OA.hasSelector, position
-    yield quote, RDF.type, OA.TextQuoteSelector
-    yield quote, OA.exact, _lit(f.quote)
-    yield quote, OA.prefix, _lit(text[max(0, f.start - CONTEXT_CHARS) : f.start])
-    yield quote, OA.suffix, _lit(text[f.end : f.end + CONTEXT_CHARS])
-    yield position, RDF.type, OA.TextPositionSelector
-    yield position, OA.start, _lit(f.start, XSD.nonNegativeInteger)
-    yield position, OA.end, _lit(f.end, XSD.nonNegativeInteger)
+    yield from _selector_triples(
+        source, f.source, (target, quote, position), f.quote, f.start, f.end
+    )
 
 
 def data_triples(ds: Dataset) -> Iterator[Triple]:
