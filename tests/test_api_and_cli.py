@@ -21,7 +21,9 @@ def test_api_loads_and_builds_the_graph_in_a_notebook(tmp_path):
     assert len(g) > 1000
     result = peergraph.build(DATA, tmp_path)
     assert result.papers == 11
-    assert result.findings == len(ds.findings)
+    # F01 is background, F04 and F08 define terms: kept with provenance, not counted as evidence
+    assert (result.findings, result.statements, result.uncited_findings) == (24, 3, 10)
+    assert "statements 3 (definitions and background" in result.summary()
     assert (tmp_path / "peergraph.ttl").is_file()
     assert "papers    11" in result.summary()
 

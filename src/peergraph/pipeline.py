@@ -41,9 +41,10 @@ class BuildResult:
     ontology: tuple[Path, str]  # folder and why it was chosen (peergraph.paths.ontology_origin)
     sources: int
     papers: int
-    findings: int
+    findings: int  # records of kind "finding" (evidence)
     uncited_findings: int
     triples: int
+    statements: int = 0  # definitions and background statements: kept, not evidence
     files: dict[str, int] = field(default_factory=dict)
     stale_removed: list[Path] = field(default_factory=list)  # temp files of killed runs
     stale_unknown: list[Path] = field(default_factory=list)  # temp files reported, not removed
@@ -60,6 +61,7 @@ class BuildResult:
             f"  sources   {self.sources}",
             f"  papers    {self.papers}",
             f"  findings  {self.findings} ({self.uncited_findings} cite no source)",
+            f"  statements {self.statements} (definitions and background, not counted as evidence)",
             f"  triples   {self.triples} (ontology + data)",
         ]
         if "shacl" in self.seconds:
@@ -127,8 +129,9 @@ def build(
         ontology=ontology_origin(),
         sources=len(ds.sources),
         papers=len({ref.doi or ref.key for _, ref in ds.papers()}),
-        findings=len(ds.findings),
-        uncited_findings=sum(1 for f in ds.findings if not f.cites),
+        findings=sum(1 for f in ds.findings if f.kind == "finding"),
+        uncited_findings=sum(1 for f in ds.findings if f.kind == "finding" and not f.cites),
+        statements=sum(1 for f in ds.findings if f.kind != "finding"),
         triples=len(everything),
         files=files,
         seconds=seconds,
