@@ -146,7 +146,9 @@ def _break_line(path: Path, number: int) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "line"), [("vocabulary.ttl", 20), ("peergraph.ttl", 30)])
+@pytest.mark.parametrize(
+    ("name", "line"), [("vocabulary.ttl", 20), ("peergraph.ttl", 30), ("shapes.ttl", 40)]
+)
 def test_malformed_ontology_file_names_path_and_line(
     data_copy, tmp_path, ontology_copy, capsys, name, line
 ):

@@ -45,10 +45,20 @@ def shapes_path() -> Path:
 
 
 def shapes_graph(path: Path | None = None) -> Graph:
-    """The shapes, parsed once per call (about 10 ms)."""
+    """The shapes, parsed once per call (about 10 ms).
+
+    A shapes file that cannot be read or parsed is a ``DataError`` naming its path and line,
+    like the other ontology files, never a traceback.
+    """
     from rdflib import Graph
 
-    return Graph().parse(path or shapes_path(), format="turtle")
+    from peergraph.errors import unreadable_rdf
+
+    target = path or shapes_path()
+    try:
+        return Graph().parse(target, format="turtle")
+    except Exception as exc:  # rdflib raises BadSyntax, OSError, UnicodeDecodeError, ...
+        raise unreadable_rdf(target, exc) from exc
 
 
 def validate_graph(
