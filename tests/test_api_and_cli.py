@@ -63,6 +63,18 @@ def test_import_peergraph_does_not_load_heavy_libraries():
     assert out.stdout.strip() == "[]"
 
 
+def test_listing_the_named_queries_loads_no_rdf_library():
+    # the query catalogue and its prefixes are plain strings (peergraph.iris builds its rdflib
+    # terms only when one is first used)
+    code = (
+        "import sys, io, contextlib; from peergraph.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['query', '--list'])\n"
+        "print([m for m in ('rdflib', 'pyoxigraph') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_readme_setup_commands_are_the_ones_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from rdflib import Namespace
-from rdflib import namespace as _rdflib_ns
-from rdflib.namespace import DefinedNamespace
-from rdflib.term import URIRef
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib.term import URIRef
 
 BASE = "https://w3id.org/peergraph/"
 ONTOLOGY_NS = BASE + "ontology"  # the ontology's own IRI (no slash)
@@ -80,27 +79,35 @@ def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or PREFIXES).items())
 
 
+_URIREF: Any = None  # rdflib's URIRef class, imported on the first IRI minted
+
+
+def _uriref() -> Any:
+    """rdflib's ``URIRef``, imported on first use: commands that only need the strings above
+    (``peergraph query --list``, ``--help``) start without loading rdflib."""
+    global _URIREF
+    if _URIREF is None:
+        from rdflib.term import URIRef
+
+        _URIREF = URIRef
+    return _URIREF
+
+
 def mint(iri: str) -> URIRef:
     """An ``rdflib.URIRef`` without rdflib's per-call validity check.
 
     Only for IRIs assembled here from a namespace and a validated record id or slug: the mapping
     mints several per finding, and the check costs more than the rest of the triple.
     """
-    return str.__new__(URIRef, iri)
-
-
-ONTOLOGY_IRI = URIRef(ONTOLOGY_NS)
+    return str.__new__(_URIREF or _uriref(), iri)
 
 
 def version_iri(version: str) -> URIRef:
-    return URIRef(f"{BASE}ontology/releases/{version}")
+    return _uriref()(f"{BASE}ontology/releases/{version}")
 
 
-class PG(DefinedNamespace):
-    """peergraph ontology terms (``ontology/peergraph.ttl``)."""
-
-    _NS = Namespace(PG_NS)
-    _fail = True
+class _PGTerms:
+    """peergraph ontology terms (``ontology/peergraph.ttl``): the names ``PG`` allows."""
 
     # classes
     SourceDocument: URIRef
@@ -237,7 +244,7 @@ class ClosedNamespace(str):
 
     def __new__(cls, base: str, names: object) -> ClosedNamespace:
         ns = super().__new__(cls, base)
-        ns.__dict__.update({name: URIRef(base + name) for name in names})  # type: ignore[attr-defined]
+        ns.__dict__.update({name: _uriref()(base + name) for name in names})  # type: ignore[attr-defined]
         return ns
 
     def __getitem__(self, name: str) -> URIRef:  # type: ignore[override]
@@ -249,45 +256,6 @@ class ClosedNamespace(str):
     def __getattr__(self, name: str) -> URIRef:
         raise AttributeError(f"{name!r} is not a term of <{self}>")
 
-
-PG = ClosedNamespace(PG_NS, PG.__annotations__)  # type: ignore[misc]  # the names declared above
-
-# The standard vocabularies, with the terms rdflib declares, as fast closed namespaces.
-DCTERMS = ClosedNamespace(DCTERMS_NS, _rdflib_ns.DCTERMS.__annotations__)
-FOAF = ClosedNamespace(FOAF_NS, _rdflib_ns.FOAF.__annotations__)
-OWL = ClosedNamespace(OWL_NS, _rdflib_ns.OWL.__annotations__)
-PROV = ClosedNamespace(PROV_NS, _rdflib_ns.PROV.__annotations__)
-RDF = ClosedNamespace(RDF_NS, _rdflib_ns.RDF.__annotations__)
-RDFS = ClosedNamespace(RDFS_NS, _rdflib_ns.RDFS.__annotations__)
-SKOS = ClosedNamespace(SKOS_NS, _rdflib_ns.SKOS.__annotations__)
-XSD = ClosedNamespace(XSD_NS, _rdflib_ns.XSD.__annotations__)
-
-PGV = Namespace(PGV_NS)
-PGD = Namespace(PGD_NS)
-FINDING = Namespace(FINDING_NS)
-SOURCE = Namespace(SOURCE_NS)
-PERSON = Namespace(PERSON_NS)
-JOURNAL = Namespace(JOURNAL_NS)
-AUTHORSHIP = Namespace(AUTHORSHIP_NS)
-
-FABIO = Namespace(FABIO_NS)
-PRISM = Namespace(PRISM_NS)
-CITO = Namespace(CITO_NS)
-OA = Namespace(OA_NS)
-OBO = Namespace(OBO_NS)
-PICO = Namespace(PICO_NS)
-TIME = Namespace(TIME_NS)
-
-ECO_CITED = OBO["ECO_0000033"]  # author statement supported by traceable reference
-ECO_UNCITED = OBO["ECO_0000034"]  # author statement without traceable support
-HAS_EVIDENCE_TYPE = OBO["SEPIO_0000398"]
-
-TIME_UNITS = {
-    "day": TIME["unitDay"],
-    "week": TIME["unitWeek"],
-    "month": TIME["unitMonth"],
-    "year": TIME["unitYear"],
-}
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -330,7 +298,7 @@ def person_iri(family: str, given: str, work: str, orcid: str | None = None) -> 
 
 def paper_iri(doi: str) -> URIRef:
     """A Paper's IRI is its DOI IRI; DOIs are case-insensitive, so the IRI uses lower case."""
-    return URIRef("https://doi.org/" + quote(doi.strip().lower(), safe="/:;()._-<>[]"))
+    return _uriref()("https://doi.org/" + quote(doi.strip().lower(), safe="/:;()._-<>[]"))
 
 
 def concept_iri(concept_id: str) -> URIRef:
@@ -356,3 +324,92 @@ def authorship_iri(citation_key: str, position: int) -> URIRef:
 def data_iri(path: str) -> URIRef:
     """Other data nodes: ``paper/KEY``, ``record/ID``, ``reference-audit/SOURCE/KEY``, …"""
     return mint(PGD_NS + path)
+
+
+_TERM_NAMES = frozenset(
+    {
+        "PG",
+        "DCTERMS",
+        "FOAF",
+        "OWL",
+        "PROV",
+        "RDF",
+        "RDFS",
+        "SKOS",
+        "XSD",
+        "PGV",
+        "PGD",
+        "FINDING",
+        "SOURCE",
+        "PERSON",
+        "JOURNAL",
+        "AUTHORSHIP",
+        "FABIO",
+        "PRISM",
+        "CITO",
+        "OA",
+        "OBO",
+        "PICO",
+        "TIME",
+        "ECO_CITED",
+        "ECO_UNCITED",
+        "HAS_EVIDENCE_TYPE",
+        "TIME_UNITS",
+        "ONTOLOGY_IRI",
+    }
+)
+
+
+def _terms() -> dict[str, Any]:
+    """The rdflib namespaces and terms, made once on first use (see ``__getattr__``)."""
+    from rdflib import Namespace
+    from rdflib import namespace as _rdflib_ns
+
+    ONTOLOGY_IRI = _uriref()(ONTOLOGY_NS)
+    PG = ClosedNamespace(PG_NS, _PGTerms.__annotations__)
+
+    # The standard vocabularies, with the terms rdflib declares, as fast closed namespaces.
+    DCTERMS = ClosedNamespace(DCTERMS_NS, _rdflib_ns.DCTERMS.__annotations__)
+    FOAF = ClosedNamespace(FOAF_NS, _rdflib_ns.FOAF.__annotations__)
+    OWL = ClosedNamespace(OWL_NS, _rdflib_ns.OWL.__annotations__)
+    PROV = ClosedNamespace(PROV_NS, _rdflib_ns.PROV.__annotations__)
+    RDF = ClosedNamespace(RDF_NS, _rdflib_ns.RDF.__annotations__)
+    RDFS = ClosedNamespace(RDFS_NS, _rdflib_ns.RDFS.__annotations__)
+    SKOS = ClosedNamespace(SKOS_NS, _rdflib_ns.SKOS.__annotations__)
+    XSD = ClosedNamespace(XSD_NS, _rdflib_ns.XSD.__annotations__)
+
+    PGV = Namespace(PGV_NS)
+    PGD = Namespace(PGD_NS)
+    FINDING = Namespace(FINDING_NS)
+    SOURCE = Namespace(SOURCE_NS)
+    PERSON = Namespace(PERSON_NS)
+    JOURNAL = Namespace(JOURNAL_NS)
+    AUTHORSHIP = Namespace(AUTHORSHIP_NS)
+
+    FABIO = Namespace(FABIO_NS)
+    PRISM = Namespace(PRISM_NS)
+    CITO = Namespace(CITO_NS)
+    OA = Namespace(OA_NS)
+    OBO = Namespace(OBO_NS)
+    PICO = Namespace(PICO_NS)
+    TIME = Namespace(TIME_NS)
+
+    ECO_CITED = OBO["ECO_0000033"]  # author statement supported by traceable reference
+    ECO_UNCITED = OBO["ECO_0000034"]  # author statement without traceable support
+    HAS_EVIDENCE_TYPE = OBO["SEPIO_0000398"]
+
+    TIME_UNITS = {
+        "day": TIME["unitDay"],
+        "week": TIME["unitWeek"],
+        "month": TIME["unitMonth"],
+        "year": TIME["unitYear"],
+    }
+    return {name: value for name, value in locals().items() if name in _TERM_NAMES}
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: ``from peergraph.iris import PG`` builds the rdflib terms on first use."""
+    if name in _TERM_NAMES:
+        globals().update(_terms())
+        return globals()[name]
+    raise AttributeError(f"module 'peergraph.iris' has no attribute {name!r}")
