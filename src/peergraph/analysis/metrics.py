@@ -217,6 +217,8 @@ def centrality(
     """
     import networkx as nx
 
+    from peergraph.analysis import sparse
+
     view = topic_view(graph) if view is None else view
     n = view.number_of_nodes()
     if n == 0:
@@ -228,8 +230,12 @@ def centrality(
     if k is not None and k >= n:
         k = None
     degree = nx.degree_centrality(view)
-    between = nx.betweenness_centrality(view, k=k, seed=seed if k else None)
-    pagerank = nx.pagerank(view) if view.number_of_edges() else {v: 1 / n for v in view}
+    if view.number_of_edges():
+        matrix = sparse.adjacency(view)
+        between = sparse.betweenness(view, k, seed, matrix)
+        pagerank = sparse.pagerank(view, matrix)
+    else:
+        between, pagerank = dict.fromkeys(view, 0.0), {v: 1 / n for v in view}
     return {
         v: {"degree": degree[v], "betweenness": between[v], "pagerank": pagerank[v]} for v in view
     }, k
