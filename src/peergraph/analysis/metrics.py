@@ -25,10 +25,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peergraph.analysis.fork import in_child_process  # noqa: F401  (was defined here)
 from peergraph.errors import EXIT_VIOLATIONS, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -287,46 +288,6 @@ def community_method(view: nx.Graph) -> str:
     return "Louvain" if view.number_of_nodes() <= LOUVAIN_MAX_NODES else "label propagation"
 
 
-def in_child_process(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """Start ``fn()`` in a forked child (it sees this process's memory, nothing is pickled but
-    the result) and return a function that waits for its result; ``fn()`` here when the platform
-    cannot fork."""
-    import multiprocessing as mp
-
-    try:
-        ctx = mp.get_context("fork")
-    except ValueError:  # pragma: no cover - no fork (Windows)
-        value = fn()
-        return lambda: value
-    recv, send = ctx.Pipe(duplex=False)
-
-    def run() -> None:
-        try:
-            send.send((True, fn()))
-        except BaseException as exc:  # pragma: no cover - reported by the parent
-            send.send((False, f"{type(exc).__name__}: {exc}"))
-        finally:
-            send.close()
-
-    proc = ctx.Process(target=run, daemon=True)
-    proc.start()
-    send.close()
-
-    def result() -> Any:
-        try:
-            ok, value = recv.recv()
-        except EOFError:  # pragma: no cover - the child died (e.g. killed for memory)
-            ok, value = False, f"exit code {proc.exitcode}"
-        finally:
-            recv.close()
-            proc.join()
-        if not ok:  # pragma: no cover
-            raise RuntimeError(f"community detection failed in its child process: {value}")
-        return value
-
-    return result
-
-
 def communities(
     graph: nx.DiGraph,
     scores: dict[str, dict[str, float]],
@@ -540,7 +501,7 @@ def analyze(
     groups = None
     result.community_method = community_method(view)
     if view.number_of_nodes() >= PARALLEL_MIN_NODES:
-        groups = in_child_process(lambda: louvain(view, seed))
+        groups = in_child_process(lambda: louvain(view, seed), "community detection")
     scores, result.betweenness_samples = centrality(
         network, seed=seed, betweenness_samples=betweenness_samples, view=view
     )
@@ -673,12 +634,12 @@ GRAPH_FILES = {"evidence-network": "network", "co-support": "co_support",
                "setting-outcome": "setting_outcome"}  # fmt: skip
 
 
-def result_files(result: Analysis) -> dict[str, bytes]:
-    """Every output file of an analysis, {relative path: bytes}, byte-deterministic."""
+def result_outputs(result: Analysis) -> dict[str, Callable[[], Iterable[str | bytes]]]:
+    """Every output file of an analysis as {relative path: function giving its content in
+    chunks}: a large network is written as it is made, never held whole."""
     from peergraph.analysis.figures import evidence_matrix_png, evidence_matrix_svg
-    from peergraph.analysis.network import to_gexf, to_graphml
+    from peergraph.analysis.network import iter_gexf, iter_graphml
 
-    files: dict[str, bytes] = {}
     payload = {
         "design_weights": DESIGN_WEIGHTS,
         **({} if result.community_method == "Louvain"
@@ -688,17 +649,30 @@ def result_files(result: Analysis) -> dict[str, bytes]:
         "tables": result.tables,
         "paths": result.paths,
     }  # fmt: skip
-    files["analysis.json"] = (json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True)
-                              + "\n").encode("utf-8")  # fmt: skip
+    outputs: dict[str, Callable[[], Iterable[str | bytes]]] = {
+        "analysis.json": lambda: [
+            json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True), "\n"
+        ],
+    }
     for name, rows in result.tables.items():
-        files[f"tables/{name}.csv"] = _csv(rows)
+        outputs[f"tables/{name}.csv"] = lambda rows=rows: [_csv(rows)]
     for stem, attr in GRAPH_FILES.items():
         graph = getattr(result, attr)
-        files[f"{stem}.graphml"] = to_graphml(graph)
-        files[f"{stem}.gexf"] = to_gexf(graph)
-    files["evidence-matrix.png"] = evidence_matrix_png(result.setting_outcome)
-    files["evidence-matrix.svg"] = evidence_matrix_svg(result.setting_outcome)
-    return files
+        outputs[f"{stem}.graphml"] = lambda graph=graph: iter_graphml(graph)
+        outputs[f"{stem}.gexf"] = lambda graph=graph: iter_gexf(graph)
+    view = result.setting_outcome
+    outputs["evidence-matrix.png"] = lambda: [evidence_matrix_png(view)]
+    outputs["evidence-matrix.svg"] = lambda: [evidence_matrix_svg(view)]
+    return outputs
+
+
+def _bytes(chunks: Iterable[str | bytes]) -> bytes:
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else c for c in chunks)
+
+
+def result_files(result: Analysis) -> dict[str, bytes]:
+    """Every output file of an analysis, {relative path: bytes}, byte-deterministic."""
+    return {rel: _bytes(make()) for rel, make in result_outputs(result).items()}
 
 
 def analysis_exports(graph: Any, dataset: Any = None) -> dict[str, bytes]:
@@ -706,17 +680,50 @@ def analysis_exports(graph: Any, dataset: Any = None) -> dict[str, bytes]:
     return {f"analysis/{k}": v for k, v in result_files(analyze(graph)).items()}
 
 
+# written on the second core when the network is large: about half the bytes, and the figures
+SECOND_CORE_FILES = (".gexf", ".png", ".svg")
+
+
 def write_analysis(result: Analysis, out_dir: Any) -> dict[str, int]:
-    """Write :func:`result_files` into ``out_dir``; {relative path: size in bytes}."""
+    """Write every output file (:func:`result_outputs`) into ``out_dir``, streamed, and return
+    {relative path: size in bytes}. Each file is written beside its place and moved there only
+    when all are written: a failed run leaves the earlier files as they were. From
+    :data:`PARALLEL_MIN_NODES` nodes the GEXF files and the figures are written by a child on
+    the second core."""
     from pathlib import Path
 
     out = Path(out_dir)
-    sizes = {}
-    for rel, data in result_files(result).items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        sizes[rel] = len(data)
-    return sizes
+    outputs = result_outputs(result)
+    temps = {rel: (out / rel).with_name((out / rel).name + ".tmp") for rel in outputs}
+    for tmp in temps.values():
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(rels: list[str]) -> dict[str, int]:
+        sizes = {}
+        for rel in rels:
+            with temps[rel].open("wb") as f:
+                for chunk in outputs[rel]():
+                    f.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                sizes[rel] = f.tell()
+        return sizes
+
+    later = [rel for rel in outputs if rel.endswith(SECOND_CORE_FILES)]
+    here = [rel for rel in outputs if rel not in later]
+    try:
+        if result.network.number_of_nodes() >= PARALLEL_MIN_NODES:
+            second = in_child_process(lambda: write(later), "writing the analysis files")
+            try:
+                sizes = write(here)
+            except BaseException:
+                second.cancel()
+                raise
+            sizes.update(second())
+        else:
+            sizes = write(here + later)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for rel, tmp in temps.items():
+        tmp.replace(out / rel)
+    return {rel: sizes[rel] for rel in outputs}

@@ -22,6 +22,8 @@ views also read authorships and support levels.
 
 from __future__ import annotations
 
+import io
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -267,33 +269,108 @@ class TripleSource:
                     yield str(s)
 
     def _read_file(self) -> dict[str, list[tuple[str, str | Lit]]]:
-        """One streaming pass of pyoxigraph's parser, keeping the triples of :data:`PREDICATES`
-        (IRIs interned: a finding's IRI is one string however many triples name it)."""
-        import sys
-
-        import pyoxigraph as ox
-
+        """The triples of :data:`PREDICATES`, by predicate, in file order: one streaming pass of
+        pyoxigraph's parser; a large line-based file (N-Triples, N-Quads) in two halves, the
+        second on the other core."""
+        path: Path = self.source
+        fmt = _file_format(path)
+        size = path.stat().st_size
+        if fmt.name not in LINE_FORMATS or size < PARALLEL_MIN_BYTES:
+            return _scan(path, fmt)
+        from peergraph.analysis.fork import in_child_process
         from peergraph.errors import UsageError
 
-        path: Path = self.source
-        wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in PREDICATES}
-        bucket_of, types = wanted.get, wanted[RDF_TYPE]
-        named, literal, intern = ox.NamedNode, ox.Literal, sys.intern
+        middle = _next_line(path, size // 2)
+        second = in_child_process(lambda: _scan(path, fmt, middle, size), f"reading {path}")
         try:
-            for t in ox.parse(path=str(path), format=_file_format(path)):
-                bucket = bucket_of(t.predicate.value)
-                if bucket is None:
-                    continue
-                s, o = t.subject, t.object
-                if type(s) is not named or (bucket is types and o.value not in CLASSES):
-                    continue
-                if type(o) is named:
-                    bucket.append((intern(s.value), intern(o.value)))
-                elif type(o) is literal:
-                    bucket.append((intern(s.value), Lit(o.value, o.datatype.value, o.language)))
-        except SyntaxError as exc:
-            raise UsageError(f"{path}: cannot be read as RDF ({exc})") from None
+            wanted = _scan(path, fmt, 0, middle)
+            for predicate, rows in second().items():
+                wanted[predicate] += rows
+        except UsageError:
+            second.cancel()
+            return _scan(path, fmt)  # again as a whole: the error with its line in the file
         return wanted
+
+
+# line-based RDF formats: a file split at a line break is two valid files
+LINE_FORMATS = frozenset({"N_TRIPLES", "N_QUADS"})
+# from this size a line-based file is read in two halves on two cores (about 250k triples)
+PARALLEL_MIN_BYTES = 32 * 2**20
+
+
+def _next_line(path: Path, offset: int) -> int:
+    """The offset of the first line that starts at or after ``offset``."""
+    with path.open("rb") as f:
+        f.seek(max(0, offset - 1))
+        f.readline()
+        return f.tell()
+
+
+class _ByteRange(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file, as a file (for pyoxigraph's parser)."""
+
+    def __init__(self, path: Path, start: int, end: int):
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)
+        n = self._file.readinto(view[: min(len(view), self._left)]) or 0
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _scan(
+    path: Path, fmt: Any, start: int = 0, end: int | None = None
+) -> dict[str, list[tuple[str, str | Lit]]]:
+    """(subject, object) pairs of the triples of :data:`PREDICATES` in a file (or bytes ``start``
+    to ``end`` of it), by predicate; rdf:type only for :data:`CLASSES`. IRIs are interned: a
+    finding's IRI is one string however many triples name it."""
+    import pyoxigraph as ox
+
+    from peergraph.errors import UsageError
+
+    wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in PREDICATES}
+    bucket_of, types = wanted.get, wanted[RDF_TYPE]
+    class_iri = {c: c for c in CLASSES}.get
+    named, literal, intern, new_tuple = ox.NamedNode, ox.Literal, sys.intern, tuple.__new__
+    source = None if end is None else _ByteRange(path, start, end)
+    try:
+        triples = (
+            ox.parse(path=str(path), format=fmt) if source is None
+            else ox.parse(input=io.BufferedReader(source, 1 << 20), format=fmt)
+        )  # fmt: skip
+        for t in triples:
+            bucket = bucket_of(t.predicate.value)
+            if bucket is None:
+                continue
+            s, o = t.subject, t.object
+            if type(s) is not named:
+                continue
+            if type(o) is named:
+                if bucket is not types:
+                    bucket.append((intern(s.value), intern(o.value)))
+                elif (c := class_iri(o.value)) is not None:
+                    types.append((intern(s.value), c))
+            elif type(o) is literal and bucket is not types:
+                lit = new_tuple(Lit, (o.value, intern(o.datatype.value), o.language))
+                bucket.append((intern(s.value), lit))
+    except SyntaxError as exc:
+        raise UsageError(f"{path}: cannot be read as RDF ({exc})") from None
+    finally:
+        if source is not None:
+            source.close()
+    return wanted
 
 
 def curie(iri: str) -> str:
@@ -356,24 +433,29 @@ def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
             for s in src.typed(class_iri):
                 node_class.setdefault(s, name)
 
-    edges: dict[tuple[str, str], list[str]] = {}
+    # subject -> object -> the properties linking them, in EDGE_PROPERTIES order
+    links: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for prop in EDGE_PROPERTIES:
         name = curie(prop)
         for s, o in src.pairs(prop):
-            if isinstance(o, str) and s in node_class and o in node_class:
-                edges.setdefault((s, o), []).append(name)
+            if type(o) is str and s in node_class and o in node_class:
+                out = links[s]
+                if o in out:
+                    out[o].append(name)
+                else:
+                    out[o] = [name]
 
     attrs: dict[str, dict[str, Any]] = defaultdict(dict)
     for prop, key, kind in LITERAL_ATTRIBUTES:
         found: dict[str, list[Lit]] = defaultdict(list)
         for s, o in src.pairs(prop):
-            if isinstance(o, Lit) and s in node_class:
+            if type(o) is Lit and s in node_class:
                 found[s].append(o)
         for s, values in found.items():
             if kind == "list":
                 attrs[s][key] = "; ".join(sorted({v.value for v in values}))
             else:
-                value = _pick(values).as_python(kind)
+                value = (values[0] if len(values) == 1 else _pick(values)).as_python(kind)
                 if value is not None:
                     attrs[s][key] = value
     for s, o in src.pairs(HAS_EVIDENCE_TYPE):
@@ -384,29 +466,30 @@ def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
             attrs[s]["unit"] = local_name(o).removeprefix("unit").lower()
     _add_quotes(src, node_class, attrs)
 
+    order = sorted(node_class)
+    nodes = [_node_attributes(iri, node_class[iri], attrs.pop(iri, {})) for iri in order]
+    del attrs
+    for data in nodes:
+        out = links.get(data["iri"])
+        if out is None:
+            designs = []
+        else:
+            designs = [local_name(o) for o, props in out.items() if props[0] == "pg:studyDesign"]
+        if designs:
+            data["study_design"] = " ".join(sorted(designs))
+        if data["class"] == "Finding" and "uncited" not in data:
+            data["uncited"] = out is None or not any(
+                props[0] == "cito:citesAsEvidence" for props in out.values()
+            )
     graph = nx.DiGraph()
-    graph.add_nodes_from(
-        (iri, _node_attributes(iri, node_class[iri], attrs.pop(iri, {})))
-        for iri in sorted(node_class)
-    )
-    del node_class, attrs
+    graph.add_nodes_from(zip(order, nodes, strict=True))
+    del node_class, nodes
     graph.add_edges_from(
         (s, o, {"property": props[0]} if len(props) == 1
          else {"property": props[0], "properties": " ".join(props)})
-        for (s, o), props in sorted(edges.items())
+        for s in order if s in links
+        for o, props in sorted(links[s].items())
     )  # fmt: skip
-    designs: dict[str, list[str]] = defaultdict(list)
-    for (s, o), props in edges.items():
-        if props[0] == "pg:studyDesign":
-            designs[s].append(local_name(o))
-    for paper, design_names in designs.items():
-        graph.nodes[paper]["study_design"] = " ".join(sorted(design_names))
-    for node, data in graph.nodes(data=True):
-        if data["class"] == "Finding":
-            data.setdefault("uncited", not any(
-                graph.edges[node, o]["property"] == "cito:citesAsEvidence"
-                for o in graph.successors(node)
-            ))  # fmt: skip
     return graph
 
 
