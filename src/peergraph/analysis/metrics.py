@@ -160,14 +160,17 @@ def evidence_strength(
 
     by_outcome, by_pair = [], []
     pairs = pair_evidence(graph) if pairs is None else pairs
+    weights: dict[str, float] = {}
     for (setting, outcome), e in pairs.items():
         if setting == NO_SETTING:
             continue
+        for p in e.papers.difference(weights):
+            weights[p] = design_weight(graph, p)
         row = {
             "outcome": graph.nodes[outcome]["short_id"],
             "outcome_label": graph.nodes[outcome]["label"],
             "papers": len(e.papers),
-            "score": round(sum(design_weight(graph, p) for p in e.papers), 2),
+            "score": round(sum(weights[p] for p in e.papers), 2),
             "direct_papers": len(e.direct_papers),
             "cited_findings": len(e.findings),
             "uncited_findings": len(e.uncited_findings),
@@ -189,10 +192,11 @@ def evidence_strength(
 
 
 def topic_view(graph: nx.DiGraph) -> nx.Graph:
-    """The undirected network without :data:`CENTRALITY_EXCLUDED` classes."""
+    """The undirected network without :data:`CENTRALITY_EXCLUDED` classes: nodes and links only
+    (no attributes), for centrality and communities."""
     from peergraph.analysis.network import undirected
 
-    return undirected(graph, CENTRALITY_EXCLUDED)
+    return undirected(graph, CENTRALITY_EXCLUDED, attributes=False)
 
 
 def centrality(

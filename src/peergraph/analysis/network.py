@@ -122,14 +122,24 @@ def _pair_key(item: tuple[tuple[str | None, str], Any]) -> tuple[str, str]:
     return (setting or "", outcome)
 
 
-def undirected(graph: nx.DiGraph, exclude_classes: Iterable[str] = ()) -> nx.Graph:
-    """The network as a simple undirected graph (edge attributes kept), minus some classes."""
+def undirected(
+    graph: nx.DiGraph, exclude_classes: Iterable[str] = (), *, attributes: bool = True
+) -> nx.Graph:
+    """The network as a simple undirected graph (node and edge attributes kept unless
+    ``attributes`` is false: the centrality view needs only the links), minus some classes."""
     import networkx as nx
 
     drop = set(exclude_classes)
     view = nx.Graph()  # not graph.to_undirected(): that deep-copies every attribute dict
-    view.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d.get("class") not in drop)
-    view.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if u in view and v in view)
+    kept = [(n, d) for n, d in graph.nodes(data=True) if d.get("class") not in drop]
+    if attributes:
+        view.add_nodes_from(kept)
+        view.add_edges_from(
+            (u, v, d) for u, v, d in graph.edges(data=True) if u in view and v in view
+        )
+    else:
+        view.add_nodes_from(n for n, _ in kept)
+        view.add_edges_from((u, v) for u, v in graph.edges() if u in view and v in view)
     return view
 
 

@@ -535,7 +535,12 @@ def nodes_of(graph: nx.DiGraph, cls: str) -> list[str]:
 
 def targets(graph: nx.DiGraph, node: str, prop: str) -> list[str]:
     """Objects of ``node``'s ``prop`` links (a CURIE), in IRI order."""
-    return [o for o in graph.successors(node) if prop in _props(graph.edges[node, o])]
+    return [o for o, data in graph.adj[node].items() if _has_property(data, prop)]
+
+
+def _has_property(data: dict[str, str], prop: str) -> bool:
+    # "properties" (all of them) is there only when one pair is linked by several
+    return data["property"] == prop or ("properties" in data and prop in data["properties"].split())
 
 
 def _props(data: dict[str, str]) -> tuple[str, ...]:
@@ -545,8 +550,7 @@ def _props(data: dict[str, str]) -> tuple[str, ...]:
 
 def cited_papers(graph: nx.DiGraph, finding: str) -> list[str]:
     return [
-        p for p in graph.successors(finding)
-        if graph.edges[finding, p]["property"] == "cito:citesAsEvidence"
+        p for p, data in graph.adj[finding].items() if data["property"] == "cito:citesAsEvidence"
     ]  # fmt: skip
 
 
@@ -604,11 +608,19 @@ def pair_evidence(graph: nx.DiGraph) -> dict[tuple[str | None, str], PairEvidenc
             table[key] = PairEvidence(set(), set(), set(), set(), set())
         return table[key]
 
+    adj = graph.adj
     for finding in nodes_of(graph, "Finding"):
-        papers = set(cited_papers(graph, finding))
-        named = targets(graph, finding, "pg:outcome")
+        papers: set[str] = set()
+        named: list[str] = []
+        settings: list[str] = []
+        for o, data in adj[finding].items():  # one pass: cited_papers and targets together
+            if data["property"] == "cito:citesAsEvidence":
+                papers.add(o)
+            if _has_property(data, "pg:outcome"):
+                named.append(o)
+            if _has_property(data, "pg:setting"):
+                settings.append(o)
         outcomes = set().union(*(closure.get(o, {o}) for o in named)) if named else set()
-        settings = targets(graph, finding, "pg:setting")
         for setting in [None, *(settings or [NO_SETTING])]:
             for outcome in outcomes:
                 e = entry((setting, outcome))
