@@ -1,10 +1,28 @@
-"""One job on the second core: a forked child that sees this process's memory and sends back only
-its result (analyze at scale: half of an N-Triples file, communities beside betweenness)."""
+"""Running analyze at scale: one job on the second core (a forked child that sees this process's
+memory and sends back only its result: half of an N-Triples file, communities beside
+betweenness, half the files), and bulk building without the cyclic garbage collector."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of objects that hold no reference cycles
+    are made (triples, node and edge dicts, lines of XML): each full pass walks the whole growing
+    heap, a quarter of the projection's CPU time at 10,000 findings. Reference counting still
+    frees everything; the collector's state is restored on the way out."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 _DONE = object()
 

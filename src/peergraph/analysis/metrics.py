@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from peergraph.analysis.fork import in_child_process  # noqa: F401  (was defined here)
+from peergraph.analysis.fork import gc_paused, in_child_process
 from peergraph.errors import EXIT_VIOLATIONS, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -450,6 +450,7 @@ def _described(graph: nx.DiGraph, node: str, *, kind: bool = True) -> str:
 # --- the whole analysis -----------------------------------------------------------------------
 
 
+@gc_paused()
 def analyze(
     source: Any = None,
     *,
@@ -674,6 +675,7 @@ def _bytes(chunks: Iterable[str | bytes]) -> bytes:
     return b"".join(c.encode("utf-8") if isinstance(c, str) else c for c in chunks)
 
 
+@gc_paused()
 def result_files(result: Analysis) -> dict[str, bytes]:
     """Every output file of an analysis, {relative path: bytes}, byte-deterministic."""
     return {rel: _bytes(make()) for rel, make in result_outputs(result).items()}
@@ -688,6 +690,7 @@ def analysis_exports(graph: Any, dataset: Any = None) -> dict[str, bytes]:
 SECOND_CORE_FILES = (".gexf", ".png", ".svg")
 
 
+@gc_paused()
 def write_analysis(result: Analysis, out_dir: Any) -> dict[str, int]:
     """Write every output file (:func:`result_outputs`) into ``out_dir``, streamed, and return
     {relative path: size in bytes}. Each file is written beside its place and moved there only

@@ -160,6 +160,7 @@ def undirected(
 _GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 CHUNK_LINES = 4096  # elements per chunk a writer yields
+CACHED_DATA = 4096  # distinct edge data whose XML is kept for the next edge with the same data
 
 
 def _attribute_types(items: Iterable[dict[str, Any]], skip: tuple[str, ...] = ()) -> dict:
@@ -255,9 +256,15 @@ def _graphml_lines(graph: nx.Graph) -> Iterator[str]:
         ids[node] = name = _escape(str(node))
         yield f'    <node id="{name}">{data_lines(data, node_fields)}\n    </node>'
     edge_fields = fields["edge"]
+    cache: dict[tuple, str] = {}  # most links share their data (one property, a few values)
     for u, v, data in graph.edges(data=True):
-        yield (f'    <edge source="{ids[u]}" target="{ids[v]}">'
-               f"{data_lines(data, edge_fields)}\n    </edge>")  # fmt: skip
+        key = tuple(data.items())
+        text = cache.get(key)
+        if text is None:
+            text = data_lines(data, edge_fields)
+            if len(cache) < CACHED_DATA:
+                cache[key] = text
+        yield f'    <edge source="{ids[u]}" target="{ids[v]}">{text}\n    </edge>'
     yield "  </graph>"
     yield "</graphml>"
 
@@ -315,10 +322,16 @@ def _gexf_lines(graph: nx.Graph) -> Iterator[str]:
     yield "    </nodes>"
     yield "    <edges>"
     edge_fields = fields["edge"]
+    cache: dict[tuple, str] = {}
     for i, (u, v, data) in enumerate(graph.edges(data=True)):
-        weight = f' weight="{float(data["weight"])!r}"' if "weight" in data else ""
-        yield (f'      <edge source="{ids[u]}" target="{ids[v]}" id="{i}"{weight}>'
-               f'{attvalues(data, edge_fields, "weight")}\n      </edge>')  # fmt: skip
+        key = tuple(data.items())
+        text = cache.get(key)
+        if text is None:
+            weight = f' weight="{float(data["weight"])!r}"' if "weight" in data else ""
+            text = f'{weight}>{attvalues(data, edge_fields, "weight")}\n      </edge>'
+            if len(cache) < CACHED_DATA:
+                cache[key] = text
+        yield f'      <edge source="{ids[u]}" target="{ids[v]}" id="{i}"{text}'
     yield "    </edges>"
     yield "  </graph>"
     yield "</gexf>"

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from peergraph.analysis.fork import gc_paused
 from peergraph.iris import PREFIXES as _NS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -397,6 +398,7 @@ def is_projection(source: Any) -> bool:
     return isinstance(source, nx.DiGraph)
 
 
+@gc_paused()
 def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
     """The typed nodes and the links between them, as an IRI-only ``networkx.DiGraph``.
 
