@@ -499,25 +499,35 @@ def analyze(
             "the graph holds no findings (pg:Finding), so there is nothing to analyse; "
             "give the data folder or an RDF file written by 'peergraph build'"
         )
-    evidence = pair_evidence(network)
-    result = Analysis(network, co_support_view(network), setting_outcome_view(network, evidence))
-    outcomes, pairs = evidence_strength(network, evidence)
     view = topic_view(network)
+    method = community_method(view)
     groups = None
-    result.community_method = community_method(view)
-    if view.number_of_nodes() >= PARALLEL_MIN_NODES:
+    if view.number_of_nodes() >= PARALLEL_MIN_NODES:  # the slowest step, on the second core
         groups = in_child_process(lambda: louvain(view, seed), "community detection")
-    scores, result.betweenness_samples = centrality(
-        network, seed=seed, betweenness_samples=betweenness_samples, view=view
-    )
+    try:
+        evidence = pair_evidence(network)
+        result = Analysis(
+            network, co_support_view(network), setting_outcome_view(network, evidence)
+        )
+        result.community_method = method
+        outcomes, pairs = evidence_strength(network, evidence)
+        scores, result.betweenness_samples = centrality(
+            network, seed=seed, betweenness_samples=betweenness_samples, view=view
+        )
+        ranked = centrality_rows(network, scores)
+        comparisons = comparison_rows(network)
+    except BaseException:
+        if groups is not None:
+            groups.cancel()
+        raise
     result.tables = {
         "evidence-by-outcome": outcomes,
         "evidence-by-setting-outcome": pairs,
-        "centrality": centrality_rows(network, scores),
+        "centrality": ranked,
         "communities": communities(
             network, scores, seed=seed, view=view, groups=groups() if groups else None
         ),
-        "comparisons": comparison_rows(network),
+        "comparisons": comparisons,
         "design-weights": [{"study_design": k, "weight": v} for k, v in DESIGN_WEIGHTS.items()],
     }
     for node, s in scores.items():

@@ -125,6 +125,14 @@ LITERAL_ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
     (PG + "horizonUpperBound", "horizon_upper", "float"),
     (PG + "position", "position", "int"),
 )
+# predicates that concern one class only (its rdfs:domain or range): not read without it
+ONLY_FOR: dict[str, str] = {
+    PG + "authorship": "Authorship",
+    PG + "author": "Authorship",
+    PG + "position": "Authorship",
+    PG + "supportLevel": "SupportLevel",
+    PG + "certainty": "CertaintyLevel",
+}
 _QUOTE_PROPERTIES = tuple(OA + p for p in ("hasBody", "hasTarget", "hasSelector", "exact",
                                             "start", "end"))  # fmt: skip
 # every predicate the projection reads: a file is parsed once, keeping only these
@@ -184,7 +192,7 @@ class TripleSource:
     """Pattern access to an rdflib ``Graph``, a pyoxigraph ``Store`` or an RDF file: IRIs as
     ``str``, literals as :class:`Lit`, blank nodes dropped (the domain data never uses them)."""
 
-    def __init__(self, source: Any):
+    def __init__(self, source: Any, predicates: frozenset[str] = PREDICATES):
         from peergraph.errors import UsageError
 
         self.source = source
@@ -192,6 +200,7 @@ class TripleSource:
         self._by_predicate: dict[str, list[tuple[str, str | Lit]]] | None = None
         self._typed: dict[str, list[str]] | None = None
         self._consumed: set[str] = set()
+        self.predicates = predicates  # those a file is read for (the others read as none)
         if hasattr(source, "quads_for_pattern"):
             self.kind = "oxigraph"
         elif isinstance(source, (str, Path)):
@@ -277,19 +286,22 @@ class TripleSource:
         fmt = _file_format(path)
         size = path.stat().st_size
         if fmt.name not in LINE_FORMATS or size < PARALLEL_MIN_BYTES:
-            return _scan(path, fmt)
+            return _scan(path, fmt, self.predicates)
         from peergraph.analysis.fork import in_child_process
         from peergraph.errors import UsageError
 
         middle = _next_line(path, size // 2)
-        second = in_child_process(lambda: _scan(path, fmt, middle, size), f"reading {path}")
+        second = in_child_process(
+            lambda: _scan(path, fmt, self.predicates, middle, size), f"reading {path}"
+        )
         try:
-            wanted = _scan(path, fmt, 0, middle)
+            wanted = _scan(path, fmt, self.predicates, 0, middle)
             for predicate, rows in second().items():
                 wanted[predicate] += rows
         except UsageError:
             second.cancel()
-            return _scan(path, fmt)  # again as a whole: the error with its line in the file
+            # again as a whole: the error with its line in the file
+            return _scan(path, fmt, self.predicates)
         return wanted
 
 
@@ -332,16 +344,16 @@ class _ByteRange(io.RawIOBase):
 
 
 def _scan(
-    path: Path, fmt: Any, start: int = 0, end: int | None = None
+    path: Path, fmt: Any, predicates: frozenset[str], start: int = 0, end: int | None = None
 ) -> dict[str, list[tuple[str, str | Lit]]]:
-    """(subject, object) pairs of the triples of :data:`PREDICATES` in a file (or bytes ``start``
+    """(subject, object) pairs of the triples of ``predicates`` in a file (or bytes ``start``
     to ``end`` of it), by predicate; rdf:type only for :data:`CLASSES`. IRIs are interned: a
     finding's IRI is one string however many triples name it."""
     import pyoxigraph as ox
 
     from peergraph.errors import UsageError
 
-    wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in PREDICATES}
+    wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in predicates}
     bucket_of, types = wanted.get, wanted[RDF_TYPE]
     class_iri = {c: c for c in CLASSES}.get
     named, literal, intern, new_tuple = ox.NamedNode, ox.Literal, sys.intern, tuple.__new__
@@ -428,7 +440,9 @@ def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
                            if u in sub and v in sub)  # fmt: skip
         return sub
 
-    src = TripleSource(source)
+    src = TripleSource(
+        source, frozenset(p for p in PREDICATES if p not in ONLY_FOR or ONLY_FOR[p] in keep)
+    )
     node_class: dict[str, str] = {}
     for class_iri, name in CLASSES.items():  # the first class in CLASSES order wins
         if name in keep:
