@@ -226,11 +226,20 @@ def test_analysis_exports_prefixes_paths_for_the_build(graph):
     assert all(isinstance(v, bytes) for v in exports.values())
 
 
-def test_sampled_betweenness_is_seeded(graph):
+def test_sampled_betweenness_is_seeded_and_says_how_it_was_sampled(graph):
+    from peergraph.analysis.metrics import report_text
+
     a = analyze(graph, betweenness_samples=20, seed=7)
     b = analyze(graph, betweenness_samples=20, seed=7)
     assert a.betweenness_samples == 20
     assert a.tables["centrality"] == b.tables["centrality"]
+    assert analyze(graph, betweenness_samples=20, seed=8).tables["centrality"] != a.tables[
+        "centrality"]  # fmt: skip
+    assert "Most central items (PageRank; betweenness sampled from 20 pivots, seed 7)" in (
+        report_text(a)
+    )
+    payload = json.loads(result_files(a)["analysis.json"])
+    assert payload["betweenness"] == {"samples": 20, "seed": 7}
 
 
 def test_cli_reports_and_writes_files(tmp_path, capsys):

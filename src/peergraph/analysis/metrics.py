@@ -133,7 +133,8 @@ class Analysis:
     setting_outcome: nx.Graph
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     paths: list[dict[str, Any]] = field(default_factory=list)
-    betweenness_samples: int | None = None
+    betweenness_samples: int | None = None  # pivots of the estimate; None = exact
+    seed: int = DEFAULT_SEED  # of the pivots' draw and of the communities
     community_method: str = "Louvain"
 
 
@@ -509,7 +510,7 @@ def analyze(
         result = Analysis(
             network, co_support_view(network), setting_outcome_view(network, evidence)
         )
-        result.community_method = method
+        result.community_method, result.seed = method, seed
         outcomes, pairs = evidence_strength(network, evidence)
         scores, result.betweenness_samples = centrality(
             network, seed=seed, betweenness_samples=betweenness_samples, view=view
@@ -592,8 +593,8 @@ def report_text(result: Analysis, *, top: int = 5) -> str:
     lines += _table(t["evidence-by-setting-outcome"][:top],
                     ["setting_label", "outcome_label", "score", "papers", "uncited_findings"],
                     ["setting", "outcome", "score", "papers", "uncited claims"])  # fmt: skip
-    how = ("exact" if result.betweenness_samples is None
-           else f"sampled from {result.betweenness_samples} pivots")  # fmt: skip
+    k = result.betweenness_samples
+    how = "exact" if k is None else f"sampled from {k} pivots, seed {result.seed}"
     lines += ["", f"Most central items (PageRank; betweenness {how})"]
     for cls in RANKED_CLASSES:
         rows = [r for r in t["centrality"] if r["class"] == cls][:top]
@@ -660,7 +661,7 @@ def result_outputs(result: Analysis) -> dict[str, Callable[[], Iterable[str | by
         **({} if result.community_method == "Louvain"
            else {"communities": result.community_method}),
         "betweenness": "exact" if result.betweenness_samples is None
-        else {"samples": result.betweenness_samples},
+        else {"samples": result.betweenness_samples, "seed": result.seed},
         "tables": result.tables,
         "paths": result.paths,
     }  # fmt: skip
