@@ -155,7 +155,7 @@ def measured() -> dict:
 
 # precision and recall measured once per split after the rules were tuned on dev only (README,
 # "Claim sentences"); a change that lowers either fails here
-MEASURED = {"dev": (0.97, 0.93), "heldout": (0.0, 0.0)}
+MEASURED = {"dev": (0.97, 0.93), "heldout": (0.81, 0.86)}
 
 
 @needs_corpus
