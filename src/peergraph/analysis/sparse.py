@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +38,7 @@ def adjacency(graph: nx.Graph) -> scipy.sparse.csr_array:
     index = {node: i for i, node in enumerate(graph)}
     n = len(index)
     pairs = np.fromiter(
-        (index[x] for edge in graph.edges() for x in edge), dtype=np.int64,
+        map(index.__getitem__, chain.from_iterable(graph.edges())), dtype=np.int64,
         count=2 * graph.number_of_edges(),
     )  # fmt: skip
     row, col = pairs[0::2], pairs[1::2]
