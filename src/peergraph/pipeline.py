@@ -117,7 +117,7 @@ def build(
         bar.advance()
     contents: dict = row_exports(everything, onto, __version__)
     if steps != RDF_ONLY:
-        contents.update(_checked_extras(data_part, everything, ds, steps, seconds))
+        contents.update(_checked_extras(everything, ds, steps, seconds))
     del data_part
     from peergraph.export.writers import remove_stale_temps
 
@@ -168,7 +168,6 @@ def _refuse_empty(data: Path) -> None:
 
 
 def _checked_extras(
-    data_part: list,
     everything: list,
     ds: Dataset,
     steps: Steps,
@@ -177,18 +176,23 @@ def _checked_extras(
     """Run the checks (raising on violations) and return the files of the other steps.
 
     SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store of the
-    build's rows (the reasoning last: it adds its triples to that store). The HTML views and the
-    ontology docs still read an rdflib Graph: ``build_graph``'s graph, made from the same rows.
+    build's rows (the reasoning last: it adds its triples to that store). The HTML views are
+    drawn from that store's projection, taken before the reasoning; the ontology docs read the
+    rows themselves (``RowGraph``). No rdflib Graph of the data is built.
     """
     import time
 
     import pyoxigraph as ox
 
     from peergraph.export.writers import ox_triples
-    from peergraph.mapping.triples import ontology_graph, rdflib_triples
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
+    projection = None
+    if steps.views:
+        from peergraph.analysis.projection import project
+
+        projection = project(store)  # asserted triples only: taken before the reasoning
     if steps.shacl:
         from peergraph.check.shacl import check_graph
 
@@ -210,19 +214,14 @@ def _checked_extras(
         if steps.reason:
             extras.update(inferred_exports(reasoning))
     del store
-    if steps.views or steps.docs:
-        graph = ontology_graph()
-        add = graph.add
-        for triple in rdflib_triples(data_part):
-            add(triple)
-        if steps.views:
-            from peergraph.view.render import html_exports
+    if projection is not None:
+        from peergraph.view.render import html_exports
 
-            extras.update(html_exports(graph, ds))
-        if steps.docs:
-            from peergraph.view.docs import docs_exports
+        extras.update(html_exports(projection))
+    if steps.docs:
+        from peergraph.view.docs import RowGraph, docs_exports
 
-            extras.update(docs_exports(graph, reasoning))
+        extras.update(docs_exports(RowGraph(everything), reasoning))
     return extras
 
 
