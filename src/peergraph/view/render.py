@@ -31,6 +31,18 @@ def _size(degree: int) -> int:
     return min(48, round(9 + 5 * math.sqrt(degree)))
 
 
+def _ring_key(group_order: list[str]):
+    """Findings around the ring by recovery group, then setting, then id: findings about the
+    same outcomes in the same settings sit side by side, and so do their concepts."""
+    rank = {g: i for i, g in enumerate(group_order)}
+
+    def key(node) -> tuple:
+        groups = sorted(rank.get(g, len(rank)) for g in node.groups) or [len(rank)]
+        return (groups, node.settings, node.id)
+
+    return key
+
+
 def _tooltip(node) -> str:
     """Plain text (vis-network 9 shows titles with innerText)."""
     lines = []
@@ -45,10 +57,18 @@ def _tooltip(node) -> str:
 def vis_payload(view: View, *, title: str = "peergraph") -> dict[str, Any]:
     """Everything the page's script needs, as JSON-ready data (sorted, deterministic)."""
     from peergraph.view.layout import positions
-    from peergraph.view.model import CLASS_BY_KEY, CLASSES
+    from peergraph.view.model import CLASS_BY_KEY, CLASSES, RECOVERY_GROUP_ORDER
 
     degree = view.degree()
-    pos = positions([n.id for n in view.nodes], [(a, b) for a, b, _ in view.edges])
+    pos = positions(
+        [n.id for n in view.nodes],
+        [(a, b) for a, b, _ in view.edges],
+        ring=[
+            n.id
+            for n in sorted(view.nodes, key=_ring_key(RECOVERY_GROUP_ORDER))
+            if n.cls == "finding"
+        ],
+    )
     large = len(view.nodes) > 1000
     nodes = []
     for n in view.nodes:
