@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from peergraph.paths import default_data_dir, default_exports_dir, ontology_origin
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from peergraph.ingest.records import Dataset
     from peergraph.progress import Reporter
 
@@ -177,10 +176,10 @@ def _checked_extras(
 
     SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store of the
     build's rows (the reasoning last: it adds its triples to that store). The HTML views are
-    drawn from that store's projection, taken before the reasoning; the ontology docs read the
-    rows themselves (``RowGraph``). No rdflib Graph of the data is built.
+    drawn from that store's projection, taken before the reasoning, in a forked child on the
+    second core (``view.background``) while this process runs the checks; the ontology docs
+    read the rows themselves (``RowGraph``). No rdflib Graph of the data is built.
     """
-    import time
 
     import pyoxigraph as ox
 
@@ -188,11 +187,29 @@ def _checked_extras(
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
-    projection = None
+    views = None
     if steps.views:
-        from peergraph.analysis.projection import project
+        from peergraph.view.background import Background
+        from peergraph.view.render import html_exports
 
-        projection = project(store)  # asserted triples only: taken before the reasoning
+        views = Background(lambda: html_exports(store))  # the store as it is now: asserted only
+    try:
+        extras = _checks_and_docs(store, everything, ds, steps, seconds)
+        if views is not None:
+            extras.update(views.result())
+    except BaseException:
+        if views is not None:
+            views.cancel()  # no worker outlives a failed build
+        raise
+    return extras
+
+
+def _checks_and_docs(
+    store: object, everything: list, ds: Dataset, steps: Steps, seconds: dict[str, float]
+) -> dict[str, object]:
+    """The checks on ``store`` (raising on violations), then the inferred triples and the docs."""
+    import time
+
     if steps.shacl:
         from peergraph.check.shacl import check_graph
 
@@ -213,11 +230,6 @@ def _checked_extras(
         seconds["reason"] = time.perf_counter() - start
         if steps.reason:
             extras.update(inferred_exports(reasoning))
-    del store
-    if projection is not None:
-        from peergraph.view.render import html_exports
-
-        extras.update(html_exports(projection))
     if steps.docs:
         from peergraph.view.docs import RowGraph, docs_exports
 
