@@ -14,6 +14,7 @@ so no process outlives the call. Where ``os.fork`` does not exist the function r
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -34,7 +35,20 @@ class Background:
             self._outcome = _call(fn)
             return
         read, write = os.pipe()
-        pid = os.fork()
+        # objects made so far move to a generation the collector never scans: a collection in
+        # the child would otherwise write to every object's header and copy every page of the
+        # build's rows (gigabytes at 100k findings) instead of sharing them
+        gc.freeze()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): draw here instead
+            gc.unfreeze()
+            os.close(read)
+            os.close(write)
+            self._outcome = _call(fn)
+            return
+        if pid != 0:
+            gc.unfreeze()
         if pid == 0:  # pragma: no cover - the child; measured through the parent's result
             try:
                 os.close(read)
