@@ -460,8 +460,10 @@ class _RowJsonld:
     """
 
     def __init__(self, rows: list[tuple[Any, ...]], blank_spans: dict[str, tuple[int, int]]):
+        from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
         from rdflib.plugins.shared.jsonld.context import Context
 
+        self.plain_types = {str(t) for t in PLAIN_LITERAL_TYPES}  # written as JSON natives
         self.rows = rows
         self.blank_spans = blank_spans  # blank node label -> its rows
         self.ctx = Context(jsonld_context())
@@ -483,8 +485,6 @@ class _RowJsonld:
         hit = self.plans.get(sig)
         if hit is not None:
             return hit
-        from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
-
         ctx = self.ctx
         how = ""
         if kind == 2:
@@ -511,20 +511,18 @@ class _RowJsonld:
             if p == _RDF_TYPE:
                 key = ctx.type_key
                 how = "symbol" if kind == 0 else ""
-        if not how:  # Converter.to_raw_value
-            how = self._raw_how(kind, dt, lang, PLAIN_LITERAL_TYPES)
+        if not how:
+            how = self._raw_how(kind, dt, lang)
         self.plans[sig] = (key, how)
         return key, how
 
-    @staticmethod
-    def _raw_how(kind: int, dt: str, lang: str, plain_types: Any = None) -> str:
+    def _raw_how(self, kind: int, dt: str, lang: str) -> str:
+        """How ``Converter.to_raw_value`` writes an object no context term coerces."""
         if kind == 0:
             return "id"
         if kind == 1:
             return "node"  # a blank node: a list, or a reference to its own node object
-        if plain_types is None:
-            from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES as plain_types
-        if dt and any(dt == str(t) for t in plain_types):
+        if dt in self.plain_types:
             return "native"
         if dt:
             return "typed"
