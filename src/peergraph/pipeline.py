@@ -196,6 +196,9 @@ def _checked_extras(
     try:
         extras = _checks_and_docs(store, everything, ds, steps, seconds)
         if views is not None:
+            # draw the docs now, while the worker may still be drawing the views
+            extras = {k: v() if k.endswith(".html") and callable(v) else v
+                      for k, v in extras.items()}  # fmt: skip
             extras.update(views.result())
     except BaseException:
         if views is not None:
