@@ -37,7 +37,9 @@ def _children() -> list[int]:
 
 @needs_fork
 def test_a_forked_result_is_the_value_and_the_child_is_reaped():
-    job = Background(lambda: {"peergraph.html": b"<html>\xe2\x9c\x93</html>", "n": os.getpid()})
+    job = Background(
+        lambda: {"peergraph.html": b"<html>\xe2\x9c\x93</html>", "n": os.getpid()}, fork=True
+    )
     pid = job._pid
     assert pid > 0
     value = job.result()
@@ -51,7 +53,7 @@ def test_the_childs_exception_is_raised_in_the_parent():
     def broken() -> None:
         raise ValueError("no view today")
 
-    job = Background(broken)
+    job = Background(broken, fork=True)
     with pytest.raises(ValueError, match="no view today"):
         job.result()
     assert _children() == []
@@ -59,7 +61,7 @@ def test_the_childs_exception_is_raised_in_the_parent():
 
 @needs_fork
 def test_cancel_kills_and_reaps_a_running_child():
-    job = Background(lambda: time.sleep(60))
+    job = Background(lambda: time.sleep(60), fork=True)
     pid = job._pid
     assert pid in _children()
     job.cancel()
@@ -73,8 +75,25 @@ def test_without_fork_the_function_runs_here():
     assert job.result() == os.getpid()
 
 
+def test_a_process_running_other_threads_draws_in_process():
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        job = Background(os.getpid)
+        assert job._pid == 0
+        assert job.result() == os.getpid()
+    finally:
+        stop.set()
+        thread.join()
+
+
 @needs_fork
 def test_build_with_and_without_the_forked_views_writes_the_same_bytes(tmp_path, monkeypatch):
+    if not (background.USE_FORK and background._single_threaded()):
+        pytest.skip("this test process runs other threads: the build would not fork")
     forked = pipeline.build(DATA, tmp_path / "forked")
     monkeypatch.setattr(background, "USE_FORK", False)
     here = pipeline.build(DATA, tmp_path / "here")

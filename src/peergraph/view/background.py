@@ -9,7 +9,8 @@ imports or runs anything the parent would not.
 The result is computed by the same code as in the parent, so the bytes do not depend on whether
 a fork was used. The child is always reaped: :meth:`Background.result` waits for it, and
 :meth:`Background.cancel` (called on any error in the parent, Ctrl-C included) kills and reaps it,
-so no process outlives the call. Where ``os.fork`` does not exist the function runs in-process.
+so no process outlives the call. Off Linux, or in a process running other threads, the function
+runs in-process.
 """
 
 from __future__ import annotations
@@ -18,10 +19,26 @@ import gc
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any
 
-USE_FORK = hasattr(os, "fork")  # a switch for tests comparing both paths
+# Linux only: on macOS a fork without exec is unsafe once system frameworks have started
+# (which is why multiprocessing spawns there). A switch for tests comparing both paths.
+USE_FORK = hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+def _single_threaded() -> bool:
+    """True when this process runs one thread: forking a threaded process (a Jupyter kernel,
+    a server) can leave a lock held forever in the child, so those draw in-process."""
+    import threading
+
+    if threading.active_count() > 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1  # native threads too
+    except OSError:  # pragma: no cover - no /proc
+        return True
 
 
 class Background:
@@ -31,7 +48,7 @@ class Background:
         self._pid = 0
         self._fd = -1
         self._outcome: tuple[bool, Any] | None = None
-        if not (USE_FORK if fork is None else fork):
+        if not (USE_FORK and _single_threaded() if fork is None else fork):
             self._outcome = _call(fn)
             return
         read, write = os.pipe()
