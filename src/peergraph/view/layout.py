@@ -39,8 +39,8 @@ def positions(
     ----------
     node_ids: the nodes, in a stable (sorted) order.
     edges: (from, to) pairs between those nodes, in a stable order.
-    ring: the nodes laid on the circle or spiral, in that order (default: every node of the
-        highest degree first half, in ``node_ids`` order); the rest are placed from them.
+    ring: the nodes laid on the circle or spiral, in that order (default: every node with two
+        or more links, in ``node_ids`` order); the rest are placed from them.
     seed: turns the direction in which two nodes at the same point are pushed apart.
 
     Returns
