@@ -69,9 +69,10 @@ class Background:
         if pid == 0:  # pragma: no cover - the child; measured through the parent's result
             try:
                 os.close(read)
-                payload = _pickled(_call(fn))
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)
+                view = memoryview(_pickled(_call(fn)))
+                while view:
+                    view = view[os.write(write, view) :]
+                os.close(write)
             finally:
                 os._exit(0)  # no atexit handlers, no flushing of the parent's buffers
         os.close(write)
@@ -81,10 +82,13 @@ class Background:
         """Wait for the child and return ``fn()``'s value, or raise the exception it raised."""
         if self._outcome is None:
             try:
-                with os.fdopen(self._fd, "rb") as pipe:
-                    data = pipe.read()
-                self._fd = -1
+                chunks = []
+                while chunk := os.read(self._fd, 1 << 20):
+                    chunks.append(chunk)
+                data = b"".join(chunks)
             finally:
+                os.close(self._fd)
+                self._fd = -1
                 self._reap()
             if not data:
                 raise RuntimeError("the background worker for the HTML views died without a result")
