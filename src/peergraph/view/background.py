@@ -9,8 +9,9 @@ imports or runs anything the parent would not.
 The result is computed by the same code as in the parent, so the bytes do not depend on whether
 a fork was used. The child is always reaped: :meth:`Background.result` waits for it, and
 :meth:`Background.cancel` (called on any error in the parent, Ctrl-C included) kills and reaps it,
-so no process outlives the call. Off Linux, or in a process running other threads, the function
-runs in-process.
+so no process outlives the call; if the parent is killed outright (SIGKILL), the child ends when
+it writes its result to the closed pipe. Off Linux, or in a process running other threads, the
+function runs in-process.
 """
 
 from __future__ import annotations
