@@ -54,9 +54,10 @@ def test_the_childs_exception_is_raised_in_the_parent():
         raise ValueError("no view today")
 
     job = Background(broken, fork=True)
+    pid = job._pid
     with pytest.raises(ValueError, match="no view today"):
         job.result()
-    assert _children() == []
+    assert pid not in _children()
 
 
 @needs_fork
@@ -94,6 +95,7 @@ def test_a_process_running_other_threads_draws_in_process():
 def test_build_with_and_without_the_forked_views_writes_the_same_bytes(tmp_path, monkeypatch):
     if not (background.USE_FORK and background._single_threaded()):
         pytest.skip("this test process runs other threads: the build would not fork")
+    before = set(_children())  # e.g. servers other tests left running
     forked = pipeline.build(DATA, tmp_path / "forked")
     monkeypatch.setattr(background, "USE_FORK", False)
     here = pipeline.build(DATA, tmp_path / "here")
@@ -101,7 +103,7 @@ def test_build_with_and_without_the_forked_views_writes_the_same_bytes(tmp_path,
     assert {"peergraph.html", "evidence-map.html", "ontology/index.html"} <= set(forked.files)
     for name in forked.files:
         assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
-    assert _children() == []
+    assert set(_children()) <= before
 
 
 @needs_fork
@@ -112,7 +114,8 @@ def test_a_build_that_fails_its_checks_leaves_no_worker_and_no_files(tmp_path, m
         fh.write("\n<https://w3id.org/peergraph/ontology/Unlabelled> a "
                  "<http://www.w3.org/2002/07/owl#Class> .\n")  # fmt: skip
     monkeypatch.setenv("PEERGRAPH_ONTOLOGY", str(onto))
+    before = set(_children())  # e.g. servers other tests left running
     with pytest.raises(PeergraphError):
         pipeline.build(DATA, tmp_path / "out")
-    assert _children() == []
+    assert set(_children()) <= before
     assert not (tmp_path / "out" / "peergraph.html").exists()
