@@ -34,6 +34,7 @@ __all__ = [
     "find_style_citations",
     "parse_reference_list",
     "parse_entry",
+    "read_reference_list",
     "resolve_style_citations",
 ]
 
@@ -104,6 +105,7 @@ class ParsedList:
     start: int  # offsets of the list in the text
     end: int
     entries: int = 0  # entries found, parsed or not (numbers up to it can be cited)
+    by_line: bool = False  # read one APA reference per line (titles, journals and pages too)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -369,6 +371,31 @@ def parse_reference_list(text: str, heading: str = "References") -> ParsedList:
                 label_of[r.key] = str(n)
                 used.add(str(n))
     return ParsedList(style, keyed, label_of, errors, start, end, len(spans))
+
+
+def read_reference_list(text: str, heading: str = "References") -> ParsedList | None:
+    """The reference list as ``extract`` reads it and as a build re-reads a source's text.
+
+    A list that parses line by line as APA (the curated sources' form) is read that way, with
+    titles and journals; any other list by :func:`parse_reference_list` in its detected style.
+    None when there is no such heading (or ``heading`` is empty: the source has no list).
+    One function for both, so a draft's citation keys are the keys the build gives.
+    """
+    from peergraph.text.references import parse_reference_lines
+
+    if not heading.strip():
+        return None
+    try:
+        start, end = find_reference_section(text, heading)
+    except ReferenceParseError:
+        return None
+    refs, errors = parse_reference_lines(text, heading)
+    if refs and not errors:
+        return ParsedList("apa", refs, {}, [], start, end, len(refs), by_line=True)
+    try:
+        return parse_reference_list(text, heading)
+    except ReferenceParseError:
+        return ParsedList("apa", refs, {}, errors, start, end, len(refs) + len(errors), True)
 
 
 # --- in-text citations ----------------------------------------------------------------------
