@@ -493,9 +493,10 @@ def _record_lines(f: DraftFinding, source_id: str) -> list[str]:
     if f.direction:
         rec.append(f"  direction: {f.direction}")
     level, cue = f.certainty
-    if cue:
-        line = f"certainty: {{level: {level}, cue: {_q(cue)}}}"
-        rec.append(f"  {line}" if _certainty_field() else f"  # {line}")
+    # every finding states its certainty (the graph's shapes require one): "asserted" when no
+    # hedge or negation cue was found
+    line = f"certainty: {{level: {level}, cue: {_q(cue)}}}" if cue else f"certainty: {level}"
+    rec.append(f"  {line}" if _certainty_field() else f"  # {line}")
     for name, ids in f.values.items():
         if ids:
             rec.append(f"  {name}: {_flow(ids)}")
