@@ -410,6 +410,7 @@ def render_references_file(ex: Extraction, text_file: str) -> str:
         dict.fromkeys(cited),
         style=ex.style or "apa",
         text_file=text_file,
+        text_sha256=hashlib.sha256(ex.text.encode("utf-8")).hexdigest(),
         notes=notes,
     )
 

@@ -39,6 +39,7 @@ def render_references(
     *,
     style: str,
     text_file: str,
+    text_sha256: str,
     notes: Sequence[str] = (),
 ) -> str:
     """The stored reading of a source: one reference and one citation per line, offsets into
@@ -49,6 +50,7 @@ def render_references(
         "# the list: correct a wrong reading here (key, authors, year, doi, or a citation's key).",
         *(f"# NOT READ: {' '.join(n.split())}" for n in notes),
         f"style: {style}",
+        f"text_sha256: {text_sha256}  # of the text the offsets point into",
         "references:" if refs else "references: []",
     ]
     for ref in refs:
@@ -156,7 +158,9 @@ def _read_stored(
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())  # noqa: S506
     except FileNotFoundError:
-        problems.append(Problem(shown, "references file not found", label, "references_file"))
+        problems.append(
+            Problem(shown, "references file not found", label, "references_file", kind="input")
+        )
         return []
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -167,6 +171,19 @@ def _read_stored(
         problems.append(Problem(shown, "expected a mapping with a 'references' list", label))
         return []
     text = source.text
+    digest = doc.get("text_sha256")
+    if digest is not None and str(digest) != source.sha256:
+        problems.append(
+            Problem(
+                shown,
+                f"{source.path.name} changed since this reading was stored: its offsets no "
+                "longer point at the references and citations",
+                label,
+                "references_file",
+                suggestion="restore the text, or re-run 'peergraph extract' on the document",
+            )
+        )
+        return []
     refs: list[Reference] = []
     labels: dict[str, str] = {}
     for i, item in enumerate(doc["references"], 1):
