@@ -563,6 +563,7 @@ class WrittenDrafts:
     source_file: Path
     findings_file: Path
     sources_yaml: Path
+    references_file: Path | None = None  # the stored reading of the list and citations
 
 
 def _existing_sources(data_dir: Path) -> tuple[dict[str, list[Reference]], dict[str, str]]:
@@ -697,4 +698,4 @@ def write_drafts(
         refs_file.write_text(render_references_file(ex, source_file.name), encoding="utf-8")
     findings_file.write_text(render_findings_yaml(ex), encoding="utf-8")
     sources_yaml.write_text(after, encoding="utf-8")
-    return WrittenDrafts(ex, source_file, findings_file, sources_yaml)
+    return WrittenDrafts(ex, source_file, findings_file, sources_yaml, refs_file)
