@@ -329,9 +329,7 @@ def test_year_suffix_lists_give_one_citation_per_year(name: str, year: int, sfx:
     years_text = ", ".join(f"{year}{s}" for s in sfx)
     text = f"Shown before ({name}, {years_text})."
     found = find_citations(text)
-    assert [(c.families, c.year, c.year_suffix) for c in found] == [
-        ((name,), year, s) for s in sfx
-    ]
+    assert [(c.families, c.year, c.year_suffix) for c in found] == [((name,), year, s) for s in sfx]
     refs = assign_keys(
         parse_reference(f"{name}, A. ({year}{s}). Title {s}. Journal, 1, 2.") for s in sfx
     )

@@ -43,9 +43,12 @@ def accept_drafts(findings_file: Path) -> int:
         if reason != line and not re.search(r"matches no reference|prints no year", reason):
             record = []
             i += 1
-            while i < len(lines) and lines[i].startswith("  # ") and not lines[i].startswith(
-                "  # NOT READY"
-            ) and lines[i].strip():
+            while (
+                i < len(lines)
+                and lines[i].startswith("  # ")
+                and not lines[i].startswith("  # NOT READY")
+                and lines[i].strip()
+            ):
                 record.append("  " + lines[i][4:])
                 i += 1
             body = "\n".join(record)
@@ -96,6 +99,7 @@ def _gold_number(ref, label: str | None, gold: dict, source) -> int | None:  # n
         return next((r["n"] for r in refs if r["label"] == label), None)
     if gold["format"] == "jats":
         return int(label) if label else None
+
     def same(name: str, year: str) -> bool:
         return fold_name(name) == fold_name(ref.authors[0].family) and year == str(ref.year)
 

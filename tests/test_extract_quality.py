@@ -51,7 +51,7 @@ def test_precision_on_the_curated_essay(scores: dict, field: str) -> None:
 
 
 def test_direction_precision_is_high_because_directions_are_not_guessed(scores: dict) -> None:
-    assert scores["direction"]["precision"] >= 0.9
+    assert scores["direction"]["precision"] >= 0.95  # measured 1.00 (17 of 17)
 
 
 def test_document_figures(scores: dict) -> None:

@@ -94,9 +94,10 @@ def test_an_expletive_it_or_no_intervention_before_names_none() -> None:
     t = tag_sentence("It is important to note that hope rose.", previous=previous)
     assert t.ids("intervention") == []
     assert tag_sentence("Its members report more hope.").ids("intervention") == []
-    assert tag_sentence("It helps.", previous=tag_sentence("Wards are busy.")).ids(
-        "intervention"
-    ) == []
+    assert (
+        tag_sentence("It helps.", previous=tag_sentence("Wards are busy.")).ids("intervention")
+        == []
+    )
 
 
 def test_who_delivers_it_names_the_intervention() -> None:
@@ -112,3 +113,12 @@ def test_a_cue_governing_to_deliver_binds_to_the_outcome() -> None:
         "strong clinical outcomes."
     )
     assert t.outcome_directions == {"agency": "improves", "clinical-recovery": "inconsistent"}
+
+
+def test_these_outcomes_do_not_mean_the_ones_set_aside_before() -> None:
+    previous = tag_sentence(
+        "The role goes beyond symptom management, encompassing hope and identity."
+    )
+    assert previous.set_aside == ("symptoms",)
+    t = tag_sentence("Peer support promotes these outcomes.", previous=previous)
+    assert t.outcome_directions == {"hope": "improves", "identity": "improves"}

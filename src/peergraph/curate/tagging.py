@@ -88,6 +88,9 @@ class Tagging:
     tags: tuple[Tag, ...]
     cues: tuple[Tag, ...]  # direction cue words, field "direction"
     outcome_directions: dict[str, str | None]  # outcome id -> direction id (None: no cue)
+    # outcomes named only to be set aside ("goes beyond symptom management"): "these outcomes"
+    # in the next sentence does not mean them
+    set_aside: tuple[str, ...] = ()
 
     def ids(self, field: str) -> list[str]:
         """Concept ids of one field, in order of first appearance, without repeats."""
@@ -255,6 +258,7 @@ def _named_intervention(sentence: str, tags: list[Tag], previous: Tagging | None
     return []
 
 
+_BEYOND = re.compile(r"\b(?:beyond|rather\s+than|other\s+than|apart\s+from)\s+$", re.IGNORECASE)
 # a definition ("X refers to improvements in Y") states no effect
 _DEFINITION = re.compile(r"\b(?:refers?\s+to|is\s+defined\s+as|defined\s+as)\b", re.IGNORECASE)
 
@@ -284,7 +288,7 @@ def tag_sentence(
     tags += _named_intervention(sentence, tags, previous)
     if previous is not None:
         for m in _ANAPHOR.finditer(sentence):
-            inherited = previous.ids("outcomes")
+            inherited = [o for o in previous.ids("outcomes") if o not in previous.set_aside]
             if m.group("symptoms"):
                 inherited = [o for o in inherited if o in NEGATIVE_OUTCOMES]
             tags += [Tag("outcomes", o, m.start(), m.end(), m.group()) for o in inherited]
@@ -321,7 +325,12 @@ def tag_sentence(
         if direction == "improves" and tag.concept in NEGATIVE_OUTCOMES:
             direction = "reduces"
         outcome_directions[tag.concept] = direction
-    return Tagging(tuple(tags), tuple(cues), outcome_directions)
+    set_aside = tuple(
+        t.concept
+        for t in tags
+        if t.field == "outcomes" and _BEYOND.search(sentence, 0, t.start)
+    )
+    return Tagging(tuple(tags), tuple(cues), outcome_directions, set_aside)
 
 
 # --- binding a direction cue to an outcome ----------------------------------------------------

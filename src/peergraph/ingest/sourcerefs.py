@@ -109,7 +109,7 @@ def _parse(source: Source, problems: list[Problem], label: str) -> list[Referenc
                     f"cannot parse reference: no '{heading}' heading line found",
                     label,
                     "references",
-                    suggestion="set references_heading (\"\" when the source has no list)",
+                    suggestion='set references_heading ("" when the source has no list)',
                 )
             )
         return []
