@@ -20,6 +20,12 @@ from typing import Any
 from peergraph.errors import Problem
 from peergraph.ingest.records import Source, display_path
 from peergraph.text.references import Author, Reference
+from peergraph.text.styles import (
+    STYLES,
+    find_style_citations,
+    read_reference_list,
+    resolve_style_citations,
+)
 
 __all__ = ["REFS_SUFFIX", "read_references", "render_references"]
 
@@ -91,13 +97,6 @@ def read_references(
 
 
 def _parse(source: Source, problems: list[Problem], label: str) -> list[Reference]:
-    from peergraph.text.styles import (
-        STYLES,
-        find_style_citations,
-        read_reference_list,
-        resolve_style_citations,
-    )
-
     heading = source.references_heading
     shown = display_path(source.path)
     parsed = read_reference_list(source.text, heading)

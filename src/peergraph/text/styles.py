@@ -24,6 +24,7 @@ from peergraph.text.references import (
     ReferenceParseError,
     assign_keys,
     find_reference_section,
+    parse_reference_lines,
 )
 
 __all__ = [
@@ -458,8 +459,6 @@ def read_reference_list(text: str, heading: str = "References") -> ParsedList | 
     None when there is no such heading (or ``heading`` is empty: the source has no list).
     One function for both, so a draft's citation keys are the keys the build gives.
     """
-    from peergraph.text.references import parse_reference_lines
-
     if not heading.strip():
         return None
     try:
