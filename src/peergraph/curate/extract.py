@@ -5,8 +5,10 @@ what the curated data would hold: the parsed reference list, one draft finding p
 sentence (tags from :mod:`peergraph.curate.tagging`, citations resolved by
 :mod:`peergraph.text.citations`),
 the citations that resolve to nothing, and papers whose DOI is already in the data with different
-details. ``write_drafts`` copies the document under ``data/sources/``, appends a ``draft: true``
-source entry to ``sources.yaml`` and writes ``data/findings/<source>.yaml``; every record is
+details. ``write_drafts`` copies the document under ``data/sources/`` with the reading of its
+references and citations beside it (``*.refs.yaml``, which the build reads back instead of
+re-parsing), appends a ``draft: true`` source entry to ``sources.yaml`` and writes
+``data/findings/<source>.yaml``; every record is
 ``draft: true`` and carries the matched spans as YAML comments, so it validates with
 ``--include-drafts`` and a curator accepts it by deleting that line.
 """
