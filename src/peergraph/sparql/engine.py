@@ -828,7 +828,8 @@ def query(
     ----------
     params: ``{"outcome": "hope"}`` binds ``?outcome`` (vocabulary ids become ``pgv:`` IRIs for
         parameters a named query declares as ``vocab``; ``<iri>`` and ``pgv:x`` forms also
-        work).
+        work). A paged query (README, Querying) also takes ``limit`` (default 100, ``"all"``)
+        and ``offset``.
     source: what ``peergraph.export.store.open_store`` accepts (default: the bundled data), or an
         open pyoxigraph Store.
     endpoint: run on this remote SPARQL endpoint instead.
