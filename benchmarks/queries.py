@@ -35,7 +35,11 @@ def time_one(store: str, name: str, folder: str | None) -> dict:
         from peergraph.sparql.engine import named_queries
 
         named = named_queries().get(name)
-        defaults = {p.name: p.default for p in named.params if p.default} if named else {}
+        defaults = (
+            {p.name: p.default for p in named.params if p.default and p.kind != "page"}
+            if named
+            else {}
+        )
         if defaults:
             from peergraph.sparql.engine import bind_params
 
