@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from peergraph.paths import default_data_dir, default_exports_dir, ontology_origin
 
 if TYPE_CHECKING:  # pragma: no cover
-
     from peergraph.ingest.records import Dataset
     from peergraph.progress import Reporter
 
@@ -117,7 +116,7 @@ def build(
         bar.advance()
     contents: dict = row_exports(everything, onto, __version__)
     if steps != RDF_ONLY:
-        contents.update(_checked_extras(data_part, everything, ds, steps, seconds))
+        contents.update(_checked_extras(everything, ds, steps, seconds))
     del data_part
     from peergraph.export.writers import remove_stale_temps
 
@@ -168,7 +167,6 @@ def _refuse_empty(data: Path) -> None:
 
 
 def _checked_extras(
-    data_part: list,
     everything: list,
     ds: Dataset,
     steps: Steps,
@@ -177,18 +175,44 @@ def _checked_extras(
     """Run the checks (raising on violations) and return the files of the other steps.
 
     SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store of the
-    build's rows (the reasoning last: it adds its triples to that store). The HTML views and the
-    ontology docs still read an rdflib Graph: ``build_graph``'s graph, made from the same rows.
+    build's rows (the reasoning last: it adds its triples to that store). The HTML views are
+    drawn from that store's projection, taken before the reasoning, in a forked child on the
+    second core (``view.background``) while this process runs the checks; the ontology docs
+    read the rows themselves (``RowGraph``). No rdflib Graph of the data is built.
     """
-    import time
 
     import pyoxigraph as ox
 
     from peergraph.export.writers import ox_triples
-    from peergraph.mapping.triples import ontology_graph, rdflib_triples
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
+    views = None
+    if steps.views:
+        from peergraph.view.background import Background
+        from peergraph.view.render import html_exports
+
+        views = Background(lambda: html_exports(store))  # the store as it is now: asserted only
+    try:
+        extras = _checks_and_docs(store, everything, ds, steps, seconds)
+        if views is not None:
+            # draw the docs now, while the worker may still be drawing the views
+            extras = {k: v() if k.endswith(".html") and callable(v) else v
+                      for k, v in extras.items()}  # fmt: skip
+            extras.update(views.result())
+    except BaseException:
+        if views is not None:
+            views.cancel()  # no worker outlives a failed build
+        raise
+    return extras
+
+
+def _checks_and_docs(
+    store: object, everything: list, ds: Dataset, steps: Steps, seconds: dict[str, float]
+) -> dict[str, object]:
+    """The checks on ``store`` (raising on violations), then the inferred triples and the docs."""
+    import time
+
     if steps.shacl:
         from peergraph.check.shacl import check_graph
 
@@ -209,20 +233,10 @@ def _checked_extras(
         seconds["reason"] = time.perf_counter() - start
         if steps.reason:
             extras.update(inferred_exports(reasoning))
-    del store
-    if steps.views or steps.docs:
-        graph = ontology_graph()
-        add = graph.add
-        for triple in rdflib_triples(data_part):
-            add(triple)
-        if steps.views:
-            from peergraph.view.render import html_exports
+    if steps.docs:
+        from peergraph.view.docs import RowGraph, docs_exports
 
-            extras.update(html_exports(graph, ds))
-        if steps.docs:
-            from peergraph.view.docs import docs_exports
-
-            extras.update(docs_exports(graph, reasoning))
+        extras.update(docs_exports(RowGraph(everything), reasoning))
     return extras
 
 
