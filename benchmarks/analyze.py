@@ -3,15 +3,17 @@
     python benchmarks/analyze.py --input /tmp/out/peergraph.nt     # an export or a store folder
     python benchmarks/analyze.py --papers 2000                      # synth + build first
 
-Prints one Markdown table: wall and CPU (user + system) seconds of each step, and the process's
-peak RSS. ``peergraph analyze`` = projection + analysis + files; the HTML views (``html_exports``,
-what the build writes) are timed after it on the same projection. Not a test: figures depend on
-the machine and its load (compare CPU seconds on a shared machine).
+Prints one Markdown table: wall and CPU (user + system, forked children included) seconds of each
+step, the process's peak RSS and the load average. ``peergraph analyze`` = projection + analysis
++ files, as the command runs them (the files streamed into a temporary folder); the HTML views
+(``html_exports``, what the build writes) are timed after it, with their own projection. Not a
+test: figures depend on the machine and its load (compare CPU seconds on a shared machine).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -64,29 +66,34 @@ def main() -> int:
         path = args.input or _synth_build(args.papers, Path(tmp))
         steps = Steps()
         from peergraph.analysis import metrics
-        from peergraph.analysis.projection import project
+        from peergraph.analysis.network import evidence_network
 
-        projection = project(path)
-        steps.lap("projection", f"{projection.number_of_nodes():,} nodes, "
-                  f"{projection.number_of_edges():,} edges")  # fmt: skip
-        result = metrics.analyze(projection)
+        network = evidence_network(path)  # what `peergraph analyze --input` reads
+        steps.lap("projection", f"{network.number_of_nodes():,} nodes, "
+                  f"{network.number_of_edges():,} edges")  # fmt: skip
+        result = metrics.analyze(network)
         steps.lap("analysis (tables)", f"betweenness samples: {result.betweenness_samples}; "
                   f"communities: {result.community_method}")  # fmt: skip
-        files = metrics.result_files(result)
-        steps.lap("analysis files", f"{len(files)} files, {sum(map(len, files.values())):,} B")
+        sizes = metrics.write_analysis(result, Path(tmp) / "analysis")
+        steps.lap("analysis files", f"{len(sizes)} files, {sum(sizes.values()):,} B")
+        del network, result
         if not args.no_html:
+            from peergraph.analysis.projection import project
             from peergraph.view.render import html_exports
 
-            pages = html_exports(projection)
-            sizes = ", ".join(f"{k} {len(v):,} B" for k, v in sorted(pages.items()))
-            steps.lap("HTML views", sizes)
+            pages = html_exports(project(path))
+            sizes_text = ", ".join(f"{k} {len(v):,} B" for k, v in sorted(pages.items()))
+            steps.lap("HTML views (own projection)", sizes_text)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         analyze_wall = sum(r[1] for r in steps.rows[:3])
         analyze_cpu = sum(r[2] for r in steps.rows[:3])
         print(f"\n{path}\n")
         print(steps.table())
         print(f"\n`peergraph analyze` (projection + tables + files): {analyze_wall:.1f} s wall, "
-              f"{analyze_cpu:.1f} s CPU; peak RSS {peak:,.0f} MiB")  # fmt: skip
+              f"{analyze_cpu:.1f} s CPU; peak RSS {peak:,.0f} MiB "
+              f"(largest child {child_peak:,.0f} MiB); load average "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
     return 0
 
 

@@ -226,11 +226,20 @@ def test_analysis_exports_prefixes_paths_for_the_build(graph):
     assert all(isinstance(v, bytes) for v in exports.values())
 
 
-def test_sampled_betweenness_is_seeded(graph):
+def test_sampled_betweenness_is_seeded_and_says_how_it_was_sampled(graph):
+    from peergraph.analysis.metrics import report_text
+
     a = analyze(graph, betweenness_samples=20, seed=7)
     b = analyze(graph, betweenness_samples=20, seed=7)
     assert a.betweenness_samples == 20
     assert a.tables["centrality"] == b.tables["centrality"]
+    assert analyze(graph, betweenness_samples=20, seed=8).tables["centrality"] != a.tables[
+        "centrality"]  # fmt: skip
+    assert "Most central items (PageRank; betweenness sampled from 20 pivots, seed 7)" in (
+        report_text(a)
+    )
+    payload = json.loads(result_files(a)["analysis.json"])
+    assert payload["betweenness"] == {"samples": 20, "seed": 7}
 
 
 def test_cli_reports_and_writes_files(tmp_path, capsys):
@@ -403,3 +412,88 @@ def test_every_export_format_streams_to_the_projection_of_the_graph(graph, tmp_p
     assert dict(from_file.nodes(data=True)) == dict(from_graph.nodes(data=True))
     assert list(from_file.edges(data=True)) == list(from_graph.edges(data=True))
     assert from_file.nodes[SMIT]["label"].startswith("Smit et al. 2023")
+
+
+# --- at scale: the same results, computed faster -------------------------------------------------
+
+
+def test_sparse_betweenness_and_pagerank_give_networkx_numbers(result):
+    """The block-BFS betweenness draws the pivots networkx draws and scales as it does; PageRank
+    runs networkx's iteration on the same matrix: both on the essay's topic view."""
+    from peergraph.analysis import metrics, sparse
+
+    view = metrics.topic_view(result.network)
+    assert view.number_of_nodes() == 103
+    matrix = sparse.adjacency(view)
+    for k, seed in ((None, None), (25, 7), (1, 3)):
+        ours = sparse.betweenness(view, k, seed, matrix)
+        theirs = nx.betweenness_centrality(view, k=k, seed=seed)
+        assert list(ours) == list(theirs)
+        for node, value in theirs.items():
+            if value != value:  # NaN: networkx's scaling of a lone pivot
+                assert ours[node] != ours[node]
+            else:
+                assert ours[node] == pytest.approx(value, rel=1e-12, abs=1e-15), (k, node)
+    assert max(sparse.betweenness(view, matrix=matrix).values()) > 0.05
+    assert sparse.pagerank(view, matrix) == nx.pagerank(view)
+
+
+def test_a_large_ntriples_file_read_in_two_halves_gives_the_same_projection(
+    graph, tmp_path, monkeypatch
+):
+    from peergraph.analysis import projection
+
+    nt = tmp_path / "g.nt"
+    graph.serialize(nt, format="nt", encoding="utf-8")
+    whole = projection.project(nt)
+    monkeypatch.setattr(projection, "PARALLEL_MIN_BYTES", 1)
+    halves = projection.project(nt)
+    assert list(halves.nodes(data=True)) == list(whole.nodes(data=True))
+    assert list(halves.edges(data=True)) == list(whole.edges(data=True))
+    assert list(whole.nodes(data=True)) == list(projection.project(graph).nodes(data=True))
+
+
+def test_a_syntax_error_in_the_second_half_names_its_line_in_the_whole_file(
+    graph, tmp_path, monkeypatch
+):
+    from peergraph.analysis import projection
+    from peergraph.errors import UsageError
+
+    nt = tmp_path / "g.nt"
+    graph.serialize(nt, format="nt", encoding="utf-8")
+    lines = nt.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = len(lines) - 3  # 1-based number of the broken line, near the end
+    lines[bad - 1] = '<https://example.org/a> <https://example.org/b> "unterminated .\n'
+    nt.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(projection, "PARALLEL_MIN_BYTES", 1)
+    with pytest.raises(UsageError, match=rf"g\.nt: cannot be read as RDF \(.*line {bad}\b"):
+        projection.project(nt)
+
+
+def test_files_written_on_two_cores_equal_the_files_in_memory(result, files, tmp_path,
+                                                              monkeypatch):  # fmt: skip
+    from peergraph.analysis import metrics
+
+    monkeypatch.setattr(metrics, "PARALLEL_MIN_NODES", 1)
+    sizes = metrics.write_analysis(result, tmp_path)
+    assert sizes == {rel: len(data) for rel, data in files.items()}
+    for rel, data in files.items():
+        assert (tmp_path / rel).read_bytes() == data, rel
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_failed_write_leaves_the_earlier_files_as_they_were(result, tmp_path, monkeypatch):
+    from peergraph.analysis import metrics
+
+    metrics.write_analysis(result, tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    def broken(view):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("peergraph.analysis.figures.evidence_matrix_svg", broken)
+    result.tables["evidence-by-outcome"] = result.tables["evidence-by-outcome"][:1]
+    with pytest.raises(OSError, match="disk full"):
+        metrics.write_analysis(result, tmp_path)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before

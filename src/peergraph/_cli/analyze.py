@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         metavar="K",
         help="estimate betweenness from K seeded pivots (default: exact up to 5,000 nodes, "
-        "else 16)",
+        "else 8 to 64 pivots by the number of links; the report says how many)",
     )
     parser.add_argument("--seed", type=int, default=42, help="seed for sampling and Louvain")
     parser.add_argument("--no-files", action="store_true", help="print the report only")

@@ -25,10 +25,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peergraph.analysis.fork import gc_paused, in_child_process
 from peergraph.errors import EXIT_VIOLATIONS, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,7 +133,8 @@ class Analysis:
     setting_outcome: nx.Graph
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     paths: list[dict[str, Any]] = field(default_factory=list)
-    betweenness_samples: int | None = None
+    betweenness_samples: int | None = None  # pivots of the estimate; None = exact
+    seed: int = DEFAULT_SEED  # of the pivots' draw and of the communities
     community_method: str = "Louvain"
 
 
@@ -159,14 +161,17 @@ def evidence_strength(
 
     by_outcome, by_pair = [], []
     pairs = pair_evidence(graph) if pairs is None else pairs
+    weights: dict[str, float] = {}
     for (setting, outcome), e in pairs.items():
         if setting == NO_SETTING:
             continue
+        for p in e.papers.difference(weights):
+            weights[p] = design_weight(graph, p)
         row = {
             "outcome": graph.nodes[outcome]["short_id"],
             "outcome_label": graph.nodes[outcome]["label"],
             "papers": len(e.papers),
-            "score": round(sum(design_weight(graph, p) for p in e.papers), 2),
+            "score": round(sum(weights[p] for p in e.papers), 2),
             "direct_papers": len(e.direct_papers),
             "cited_findings": len(e.findings),
             "uncited_findings": len(e.uncited_findings),
@@ -188,10 +193,11 @@ def evidence_strength(
 
 
 def topic_view(graph: nx.DiGraph) -> nx.Graph:
-    """The undirected network without :data:`CENTRALITY_EXCLUDED` classes."""
+    """The undirected network without :data:`CENTRALITY_EXCLUDED` classes: nodes and links only
+    (no attributes), for centrality and communities."""
     from peergraph.analysis.network import undirected
 
-    return undirected(graph, CENTRALITY_EXCLUDED)
+    return undirected(graph, CENTRALITY_EXCLUDED, attributes=False)
 
 
 def centrality(
@@ -217,6 +223,8 @@ def centrality(
     """
     import networkx as nx
 
+    from peergraph.analysis import sparse
+
     view = topic_view(graph) if view is None else view
     n = view.number_of_nodes()
     if n == 0:
@@ -228,8 +236,12 @@ def centrality(
     if k is not None and k >= n:
         k = None
     degree = nx.degree_centrality(view)
-    between = nx.betweenness_centrality(view, k=k, seed=seed if k else None)
-    pagerank = nx.pagerank(view) if view.number_of_edges() else {v: 1 / n for v in view}
+    if view.number_of_edges():
+        matrix = sparse.adjacency(view)
+        between = sparse.betweenness(view, k, seed, matrix)
+        pagerank = sparse.pagerank(view, matrix)
+    else:
+        between, pagerank = dict.fromkeys(view, 0.0), {v: 1 / n for v in view}
     return {
         v: {"degree": degree[v], "betweenness": between[v], "pagerank": pagerank[v]} for v in view
     }, k
@@ -279,46 +291,6 @@ def louvain(view: nx.Graph, seed: int = DEFAULT_SEED) -> list[set[str]]:
 
 def community_method(view: nx.Graph) -> str:
     return "Louvain" if view.number_of_nodes() <= LOUVAIN_MAX_NODES else "label propagation"
-
-
-def in_child_process(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """Start ``fn()`` in a forked child (it sees this process's memory, nothing is pickled but
-    the result) and return a function that waits for its result; ``fn()`` here when the platform
-    cannot fork."""
-    import multiprocessing as mp
-
-    try:
-        ctx = mp.get_context("fork")
-    except ValueError:  # pragma: no cover - no fork (Windows)
-        value = fn()
-        return lambda: value
-    recv, send = ctx.Pipe(duplex=False)
-
-    def run() -> None:
-        try:
-            send.send((True, fn()))
-        except BaseException as exc:  # pragma: no cover - reported by the parent
-            send.send((False, f"{type(exc).__name__}: {exc}"))
-        finally:
-            send.close()
-
-    proc = ctx.Process(target=run, daemon=True)
-    proc.start()
-    send.close()
-
-    def result() -> Any:
-        try:
-            ok, value = recv.recv()
-        except EOFError:  # pragma: no cover - the child died (e.g. killed for memory)
-            ok, value = False, f"exit code {proc.exitcode}"
-        finally:
-            recv.close()
-            proc.join()
-        if not ok:  # pragma: no cover
-            raise RuntimeError(f"community detection failed in its child process: {value}")
-        return value
-
-    return result
 
 
 def communities(
@@ -479,6 +451,7 @@ def _described(graph: nx.DiGraph, node: str, *, kind: bool = True) -> str:
 # --- the whole analysis -----------------------------------------------------------------------
 
 
+@gc_paused()
 def analyze(
     source: Any = None,
     *,
@@ -527,25 +500,35 @@ def analyze(
             "the graph holds no findings (pg:Finding), so there is nothing to analyse; "
             "give the data folder or an RDF file written by 'peergraph build'"
         )
-    evidence = pair_evidence(network)
-    result = Analysis(network, co_support_view(network), setting_outcome_view(network, evidence))
-    outcomes, pairs = evidence_strength(network, evidence)
     view = topic_view(network)
+    method = community_method(view)
     groups = None
-    result.community_method = community_method(view)
-    if view.number_of_nodes() >= PARALLEL_MIN_NODES:
-        groups = in_child_process(lambda: louvain(view, seed))
-    scores, result.betweenness_samples = centrality(
-        network, seed=seed, betweenness_samples=betweenness_samples, view=view
-    )
+    if view.number_of_nodes() >= PARALLEL_MIN_NODES:  # the slowest step, on the second core
+        groups = in_child_process(lambda: louvain(view, seed), "community detection")
+    try:
+        evidence = pair_evidence(network)
+        result = Analysis(
+            network, co_support_view(network), setting_outcome_view(network, evidence)
+        )
+        result.community_method, result.seed = method, seed
+        outcomes, pairs = evidence_strength(network, evidence)
+        scores, result.betweenness_samples = centrality(
+            network, seed=seed, betweenness_samples=betweenness_samples, view=view
+        )
+        ranked = centrality_rows(network, scores)
+        comparisons = comparison_rows(network)
+    except BaseException:
+        if groups is not None:
+            groups.cancel()
+        raise
     result.tables = {
         "evidence-by-outcome": outcomes,
         "evidence-by-setting-outcome": pairs,
-        "centrality": centrality_rows(network, scores),
+        "centrality": ranked,
         "communities": communities(
             network, scores, seed=seed, view=view, groups=groups() if groups else None
         ),
-        "comparisons": comparison_rows(network),
+        "comparisons": comparisons,
         "design-weights": [{"study_design": k, "weight": v} for k, v in DESIGN_WEIGHTS.items()],
     }
     for node, s in scores.items():
@@ -610,8 +593,8 @@ def report_text(result: Analysis, *, top: int = 5) -> str:
     lines += _table(t["evidence-by-setting-outcome"][:top],
                     ["setting_label", "outcome_label", "score", "papers", "uncited_findings"],
                     ["setting", "outcome", "score", "papers", "uncited claims"])  # fmt: skip
-    how = ("exact" if result.betweenness_samples is None
-           else f"sampled from {result.betweenness_samples} pivots")  # fmt: skip
+    k = result.betweenness_samples
+    how = "exact" if k is None else f"sampled from {k} pivots, seed {result.seed}"
     lines += ["", f"Most central items (PageRank; betweenness {how})"]
     for cls in RANKED_CLASSES:
         rows = [r for r in t["centrality"] if r["class"] == cls][:top]
@@ -667,32 +650,46 @@ GRAPH_FILES = {"evidence-network": "network", "co-support": "co_support",
                "setting-outcome": "setting_outcome"}  # fmt: skip
 
 
-def result_files(result: Analysis) -> dict[str, bytes]:
-    """Every output file of an analysis, {relative path: bytes}, byte-deterministic."""
+def result_outputs(result: Analysis) -> dict[str, Callable[[], Iterable[str | bytes]]]:
+    """Every output file of an analysis as {relative path: function giving its content in
+    chunks}: a large network is written as it is made, never held whole."""
     from peergraph.analysis.figures import evidence_matrix_png, evidence_matrix_svg
-    from peergraph.analysis.network import to_gexf, to_graphml
+    from peergraph.analysis.network import iter_gexf, iter_graphml
 
-    files: dict[str, bytes] = {}
     payload = {
         "design_weights": DESIGN_WEIGHTS,
         **({} if result.community_method == "Louvain"
            else {"communities": result.community_method}),
         "betweenness": "exact" if result.betweenness_samples is None
-        else {"samples": result.betweenness_samples},
+        else {"samples": result.betweenness_samples, "seed": result.seed},
         "tables": result.tables,
         "paths": result.paths,
     }  # fmt: skip
-    files["analysis.json"] = (json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True)
-                              + "\n").encode("utf-8")  # fmt: skip
+    outputs: dict[str, Callable[[], Iterable[str | bytes]]] = {
+        "analysis.json": lambda: [
+            json.dumps(payload, indent=1, ensure_ascii=False, sort_keys=True), "\n"
+        ],
+    }
     for name, rows in result.tables.items():
-        files[f"tables/{name}.csv"] = _csv(rows)
+        outputs[f"tables/{name}.csv"] = lambda rows=rows: [_csv(rows)]
     for stem, attr in GRAPH_FILES.items():
         graph = getattr(result, attr)
-        files[f"{stem}.graphml"] = to_graphml(graph)
-        files[f"{stem}.gexf"] = to_gexf(graph)
-    files["evidence-matrix.png"] = evidence_matrix_png(result.setting_outcome)
-    files["evidence-matrix.svg"] = evidence_matrix_svg(result.setting_outcome)
-    return files
+        outputs[f"{stem}.graphml"] = lambda graph=graph: iter_graphml(graph)
+        outputs[f"{stem}.gexf"] = lambda graph=graph: iter_gexf(graph)
+    view = result.setting_outcome
+    outputs["evidence-matrix.png"] = lambda: [evidence_matrix_png(view)]
+    outputs["evidence-matrix.svg"] = lambda: [evidence_matrix_svg(view)]
+    return outputs
+
+
+def _bytes(chunks: Iterable[str | bytes]) -> bytes:
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else c for c in chunks)
+
+
+@gc_paused()
+def result_files(result: Analysis) -> dict[str, bytes]:
+    """Every output file of an analysis, {relative path: bytes}, byte-deterministic."""
+    return {rel: _bytes(make()) for rel, make in result_outputs(result).items()}
 
 
 def analysis_exports(graph: Any, dataset: Any = None) -> dict[str, bytes]:
@@ -700,17 +697,51 @@ def analysis_exports(graph: Any, dataset: Any = None) -> dict[str, bytes]:
     return {f"analysis/{k}": v for k, v in result_files(analyze(graph)).items()}
 
 
+# written on the second core when the network is large: about half the bytes, and the figures
+SECOND_CORE_FILES = (".gexf", ".png", ".svg")
+
+
+@gc_paused()
 def write_analysis(result: Analysis, out_dir: Any) -> dict[str, int]:
-    """Write :func:`result_files` into ``out_dir``; {relative path: size in bytes}."""
+    """Write every output file (:func:`result_outputs`) into ``out_dir``, streamed, and return
+    {relative path: size in bytes}. Each file is written beside its place and moved there only
+    when all are written: a failed run leaves the earlier files as they were. From
+    :data:`PARALLEL_MIN_NODES` nodes the GEXF files and the figures are written by a child on
+    the second core."""
     from pathlib import Path
 
     out = Path(out_dir)
-    sizes = {}
-    for rel, data in result_files(result).items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        sizes[rel] = len(data)
-    return sizes
+    outputs = result_outputs(result)
+    temps = {rel: (out / rel).with_name((out / rel).name + ".tmp") for rel in outputs}
+    for tmp in temps.values():
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+
+    def write(rels: list[str]) -> dict[str, int]:
+        sizes = {}
+        for rel in rels:
+            with temps[rel].open("wb") as f:
+                for chunk in outputs[rel]():
+                    f.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                sizes[rel] = f.tell()
+        return sizes
+
+    later = [rel for rel in outputs if rel.endswith(SECOND_CORE_FILES)]
+    here = [rel for rel in outputs if rel not in later]
+    try:
+        if result.network.number_of_nodes() >= PARALLEL_MIN_NODES:
+            second = in_child_process(lambda: write(later), "writing the analysis files")
+            try:
+                sizes = write(here)
+            except BaseException:
+                second.cancel()
+                raise
+            sizes.update(second())
+        else:
+            sizes = write(here + later)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for rel, tmp in temps.items():
+        tmp.replace(out / rel)
+    return {rel: sizes[rel] for rel in outputs}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from peergraph.analysis.projection import (  # noqa: F401  (re-exported: the network's vocabulary)
@@ -122,14 +122,24 @@ def _pair_key(item: tuple[tuple[str | None, str], Any]) -> tuple[str, str]:
     return (setting or "", outcome)
 
 
-def undirected(graph: nx.DiGraph, exclude_classes: Iterable[str] = ()) -> nx.Graph:
-    """The network as a simple undirected graph (edge attributes kept), minus some classes."""
+def undirected(
+    graph: nx.DiGraph, exclude_classes: Iterable[str] = (), *, attributes: bool = True
+) -> nx.Graph:
+    """The network as a simple undirected graph (node and edge attributes kept unless
+    ``attributes`` is false: the centrality view needs only the links), minus some classes."""
     import networkx as nx
 
     drop = set(exclude_classes)
     view = nx.Graph()  # not graph.to_undirected(): that deep-copies every attribute dict
-    view.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d.get("class") not in drop)
-    view.add_edges_from((u, v, d) for u, v, d in graph.edges(data=True) if u in view and v in view)
+    kept = [(n, d) for n, d in graph.nodes(data=True) if d.get("class") not in drop]
+    if attributes:
+        view.add_nodes_from(kept)
+        view.add_edges_from(
+            (u, v, d) for u, v, d in graph.edges(data=True) if u in view and v in view
+        )
+    else:
+        view.add_nodes_from(n for n, _ in kept)
+        view.add_edges_from((u, v) for u, v in graph.edges() if u in view and v in view)
     return view
 
 
@@ -149,25 +159,41 @@ def undirected(graph: nx.DiGraph, exclude_classes: Iterable[str] = ()) -> nx.Gra
 
 _GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 _GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+CHUNK_LINES = 4096  # elements per chunk a writer yields
+CACHED_DATA = 4096  # distinct edge data whose XML is kept for the next edge with the same data
 
 
 def _attribute_types(items: Iterable[dict[str, Any]], skip: tuple[str, ...] = ()) -> dict:
+    """{attribute: Python type} in order of first appearance: one type per attribute (bool, int,
+    float or str); ints and floats together are floats, any other mix is text."""
+    from itertools import chain
+
+    dicts = list(items)
+    seen = set(chain.from_iterable(zip(d, map(type, d.values()), strict=True) for d in dicts))
+    kinds: dict[str, set[type]] = {}
+    for key, kind in seen:
+        kinds.setdefault(key, set()).add(kind if kind in _GRAPHML_TYPES else str)
     types: dict[str, type] = {}
-    for data in items:
-        for key, value in data.items():
-            if key in skip:
-                continue
-            kind = bool if isinstance(value, bool) else type(value)
-            if kind not in _GRAPHML_TYPES:
-                kind = str
-            if types.get(key, kind) is not kind:
-                types[key] = float if {types[key], kind} == {int, float} else str
-            else:
-                types[key] = kind
+    for key in dict.fromkeys(chain.from_iterable(dicts)):
+        if key in skip:
+            continue
+        found = kinds[key]
+        types[key] = found.pop() if len(found) == 1 else float if found == {int, float} else str
     return types
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 cannot hold these
+_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+def _escape(text: str) -> str:
+    """Text for an XML element or a double-quoted attribute, less what XML cannot hold."""
+    if _SPECIAL.search(text) is None:
+        return text
+    text = _NOT_XML.sub("", text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _xml_text(value: Any, kind: type) -> str:
@@ -175,94 +201,149 @@ def _xml_text(value: Any, kind: type) -> str:
         return "true" if value else "false"
     if kind is float:
         return repr(float(value))
-    text = _NOT_XML.sub("", str(value))
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text or ">" in text or '"' in text:
-        text = text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return text
+    return _escape(str(value))
+
+
+def _converter(kind: type) -> Callable[[Any], str]:
+    """:func:`_xml_text` for one attribute type, without the type tests per value."""
+    if kind is bool:
+        return lambda v: "true" if v else "false"
+    if kind is float:
+        return lambda v: repr(float(v))
+    if kind is int:
+        return str  # an int attribute holds only ints (a bool among them makes it text)
+    return lambda v: _escape(v if type(v) is str else str(v))
+
+
+def _batched(lines: Iterable[str]) -> Iterator[str]:
+    """Lines joined into chunks of :data:`CHUNK_LINES`, each ending in a line break."""
+    from itertools import islice
+
+    it = iter(lines)
+    while batch := list(islice(it, CHUNK_LINES)):
+        yield "\n".join(batch) + "\n"
+
+
+def _graphml_lines(graph: nx.Graph) -> Iterator[str]:
+    node_types = _attribute_types(d for _, d in graph.nodes(data=True))
+    edge_types = _attribute_types(d for _, _, d in graph.edges(data=True))
+    yield "<?xml version='1.0' encoding='utf-8'?>"
+    yield ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+           'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">')  # fmt: skip
+    fields = {}
+    for scope, types in (("node", node_types), ("edge", edge_types)):
+        for key, kind in types.items():
+            name = _escape(key)
+            yield (f'  <key id="{scope}-{name}" for="{scope}" attr.name="{name}" '
+                   f'attr.type="{_GRAPHML_TYPES[kind]}" />')  # fmt: skip
+        fields[scope] = {
+            key: (f'\n      <data key="{scope}-{_escape(key)}">', _converter(kind))
+            for key, kind in types.items()
+        }
+    direction = "directed" if graph.is_directed() else "undirected"
+    yield f'  <graph edgedefault="{direction}">'
+
+    def data_lines(data: dict, fields: dict) -> str:
+        return "".join([
+            f"{fields[k][0]}{fields[k][1](v)}</data>" for k, v in data.items()
+        ])  # fmt: skip
+
+    ids = {}
+    node_fields = fields["node"]
+    for node, data in graph.nodes(data=True):
+        ids[node] = name = _escape(str(node))
+        yield f'    <node id="{name}">{data_lines(data, node_fields)}\n    </node>'
+    edge_fields = fields["edge"]
+    cache: dict[tuple, str] = {}  # most links share their data (one property, a few values)
+    for u, v, data in graph.edges(data=True):
+        key = tuple(data.items())
+        text = cache.get(key)
+        if text is None:
+            text = data_lines(data, edge_fields)
+            if len(cache) < CACHED_DATA:
+                cache[key] = text
+        yield f'    <edge source="{ids[u]}" target="{ids[v]}">{text}\n    </edge>'
+    yield "  </graph>"
+    yield "</graphml>"
+
+
+def iter_graphml(graph: nx.Graph) -> Iterator[str]:
+    """GraphML of ``graph`` in chunks of text (keys named after the attributes, for Gephi and
+    Cytoscape): written as it is made, never held whole."""
+    return _batched(_graphml_lines(graph))
 
 
 def to_graphml(graph: nx.Graph) -> bytes:
-    """GraphML bytes of ``graph`` (keys named after the attributes, for Gephi and Cytoscape)."""
-    node_types = _attribute_types(d for _, d in graph.nodes(data=True))
-    edge_types = _attribute_types(d for _, _, d in graph.edges(data=True))
-    out = [
-        "<?xml version='1.0' encoding='utf-8'?>",
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-    ]
-    for scope, types in (("node", node_types), ("edge", edge_types)):
-        for key, kind in types.items():
-            name = _xml_text(key, str)
-            out.append(f'  <key id="{scope}-{name}" for="{scope}" attr.name="{name}" '
-                       f'attr.type="{_GRAPHML_TYPES[kind]}" />')  # fmt: skip
-    direction = "directed" if graph.is_directed() else "undirected"
-    out.append(f'  <graph edgedefault="{direction}">')
-
-    def data_lines(scope: str, data: dict, types: dict) -> str:
-        return "".join(
-            f'\n      <data key="{scope}-{_xml_text(k, str)}">{_xml_text(v, types[k])}</data>'
-            for k, v in data.items()
-        )
-
-    for node, data in graph.nodes(data=True):
-        out.append(f'    <node id="{_xml_text(node, str)}">'
-                   f"{data_lines('node', data, node_types)}\n    </node>")  # fmt: skip
-    for u, v, data in graph.edges(data=True):
-        out.append(f'    <edge source="{_xml_text(u, str)}" target="{_xml_text(v, str)}">'
-                   f"{data_lines('edge', data, edge_types)}\n    </edge>")  # fmt: skip
-    out += ["  </graph>", "</graphml>", ""]
-    return "\n".join(out).encode("utf-8")
+    """GraphML bytes of ``graph`` (see :func:`iter_graphml`)."""
+    return "".join(iter_graphml(graph)).encode("utf-8")
 
 
-def to_gexf(graph: nx.Graph) -> bytes:
-    """GEXF 1.2 bytes of ``graph``: node ``label`` as the GEXF label, edge ``weight`` as the GEXF
-    weight (a float by the format's definition), every other attribute as a typed attvalue."""
+def _gexf_lines(graph: nx.Graph) -> Iterator[str]:
     node_types = _attribute_types((d for _, d in graph.nodes(data=True)), skip=("label",))
     edge_types = _attribute_types((d for _, _, d in graph.edges(data=True)), skip=("weight",))
     direction = "directed" if graph.is_directed() else "undirected"
-    out = [
-        "<?xml version='1.0' encoding='utf-8'?>",
-        '<gexf xmlns="http://www.gexf.net/1.2draft" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
-        'version="1.2">',
-        "  <meta>",
-        "    <creator>peergraph</creator>",
-        "  </meta>",
-        f'  <graph defaultedgetype="{direction}" mode="static">',
-    ]
-    ids: dict[str, dict[str, int]] = {}
+    yield "<?xml version='1.0' encoding='utf-8'?>"
+    yield ('<gexf xmlns="http://www.gexf.net/1.2draft" '
+           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+           'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">')  # fmt: skip
+    yield "  <meta>"
+    yield "    <creator>peergraph</creator>"
+    yield "  </meta>"
+    yield f'  <graph defaultedgetype="{direction}" mode="static">'
+    fields = {}
     for scope, types in (("node", node_types), ("edge", edge_types)):
-        ids[scope] = {key: i for i, key in enumerate(types)}
-        out.append(f'    <attributes class="{scope}" mode="static">')
-        for key, kind in types.items():
-            out.append(f'      <attribute id="{ids[scope][key]}" title="{_xml_text(key, str)}" '
-                       f'type="{_GEXF_TYPES[kind]}" />')  # fmt: skip
-        out.append("    </attributes>")
+        yield f'    <attributes class="{scope}" mode="static">'
+        for i, (key, kind) in enumerate(types.items()):
+            yield (f'      <attribute id="{i}" title="{_escape(key)}" '
+                   f'type="{_GEXF_TYPES[kind]}" />')  # fmt: skip
+        yield "    </attributes>"
+        fields[scope] = {
+            key: (f'\n          <attvalue for="{i}" value="', _converter(kind))
+            for i, (key, kind) in enumerate(types.items())
+        }
 
-    def attvalues(scope: str, data: dict, types: dict, skip: str) -> str:
-        values = "".join(
-            f'\n          <attvalue for="{ids[scope][k]}" value="{_xml_text(v, types[k])}" />'
-            for k, v in data.items()
-            if k != skip
-        )
+    def attvalues(data: dict, fields: dict, skip: str) -> str:
+        values = "".join([
+            f'{fields[k][0]}{fields[k][1](v)}" />' for k, v in data.items() if k != skip
+        ])  # fmt: skip
         return f"\n        <attvalues>{values}\n        </attvalues>" if values else ""
 
-    out.append("    <nodes>")
+    yield "    <nodes>"
+    ids = {}
+    node_fields = fields["node"]
     for node, data in graph.nodes(data=True):
-        label = _xml_text(data.get("label", node), str)
-        out.append(f'      <node id="{_xml_text(node, str)}" label="{label}">'
-                   f"{attvalues('node', data, node_types, 'label')}\n      </node>")  # fmt: skip
-    out.append("    </nodes>")
-    out.append("    <edges>")
+        ids[node] = name = _escape(str(node))
+        label = _escape(str(data.get("label", node)))
+        yield (f'      <node id="{name}" label="{label}">'
+               f"{attvalues(data, node_fields, 'label')}\n      </node>")  # fmt: skip
+    yield "    </nodes>"
+    yield "    <edges>"
+    edge_fields = fields["edge"]
+    cache: dict[tuple, str] = {}
     for i, (u, v, data) in enumerate(graph.edges(data=True)):
-        weight = f' weight="{float(data["weight"])!r}"' if "weight" in data else ""
-        out.append(f'      <edge source="{_xml_text(u, str)}" target="{_xml_text(v, str)}" '
-                   f'id="{i}"{weight}>{attvalues("edge", data, edge_types, "weight")}\n'
-                   "      </edge>")  # fmt: skip
-    out += ["    </edges>", "  </graph>", "</gexf>", ""]
-    return "\n".join(out).encode("utf-8")
+        key = tuple(data.items())
+        text = cache.get(key)
+        if text is None:
+            weight = f' weight="{float(data["weight"])!r}"' if "weight" in data else ""
+            text = f'{weight}>{attvalues(data, edge_fields, "weight")}\n      </edge>'
+            if len(cache) < CACHED_DATA:
+                cache[key] = text
+        yield f'      <edge source="{ids[u]}" target="{ids[v]}" id="{i}"{text}'
+    yield "    </edges>"
+    yield "  </graph>"
+    yield "</gexf>"
+
+
+def iter_gexf(graph: nx.Graph) -> Iterator[str]:
+    """GEXF 1.2 of ``graph`` in chunks of text: node ``label`` as the GEXF label, edge ``weight``
+    as the GEXF weight (a float by the format's definition), every other attribute as a typed
+    attvalue; written as it is made, never held whole."""
+    return _batched(_gexf_lines(graph))
+
+
+def to_gexf(graph: nx.Graph) -> bytes:
+    """GEXF 1.2 bytes of ``graph`` (see :func:`iter_gexf`)."""
+    return "".join(iter_gexf(graph)).encode("utf-8")

@@ -22,12 +22,15 @@ views also read authorships and support levels.
 
 from __future__ import annotations
 
+import io
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from peergraph.analysis.fork import gc_paused
 from peergraph.iris import PREFIXES as _NS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,6 +125,14 @@ LITERAL_ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
     (PG + "horizonUpperBound", "horizon_upper", "float"),
     (PG + "position", "position", "int"),
 )
+# predicates that concern one class only (its rdfs:domain or range): not read without it
+ONLY_FOR: dict[str, str] = {
+    PG + "authorship": "Authorship",
+    PG + "author": "Authorship",
+    PG + "position": "Authorship",
+    PG + "supportLevel": "SupportLevel",
+    PG + "certainty": "CertaintyLevel",
+}
 _QUOTE_PROPERTIES = tuple(OA + p for p in ("hasBody", "hasTarget", "hasSelector", "exact",
                                             "start", "end"))  # fmt: skip
 # every predicate the projection reads: a file is parsed once, keeping only these
@@ -181,7 +192,7 @@ class TripleSource:
     """Pattern access to an rdflib ``Graph``, a pyoxigraph ``Store`` or an RDF file: IRIs as
     ``str``, literals as :class:`Lit`, blank nodes dropped (the domain data never uses them)."""
 
-    def __init__(self, source: Any):
+    def __init__(self, source: Any, predicates: frozenset[str] = PREDICATES):
         from peergraph.errors import UsageError
 
         self.source = source
@@ -189,6 +200,7 @@ class TripleSource:
         self._by_predicate: dict[str, list[tuple[str, str | Lit]]] | None = None
         self._typed: dict[str, list[str]] | None = None
         self._consumed: set[str] = set()
+        self.predicates = predicates  # those a file is read for (the others read as none)
         if hasattr(source, "quads_for_pattern"):
             self.kind = "oxigraph"
         elif isinstance(source, (str, Path)):
@@ -267,33 +279,111 @@ class TripleSource:
                     yield str(s)
 
     def _read_file(self) -> dict[str, list[tuple[str, str | Lit]]]:
-        """One streaming pass of pyoxigraph's parser, keeping the triples of :data:`PREDICATES`
-        (IRIs interned: a finding's IRI is one string however many triples name it)."""
-        import sys
-
-        import pyoxigraph as ox
-
+        """The triples of :data:`PREDICATES`, by predicate, in file order: one streaming pass of
+        pyoxigraph's parser; a large line-based file (N-Triples, N-Quads) in two halves, the
+        second on the other core."""
+        path: Path = self.source
+        fmt = _file_format(path)
+        size = path.stat().st_size
+        if fmt.name not in LINE_FORMATS or size < PARALLEL_MIN_BYTES:
+            return _scan(path, fmt, self.predicates)
+        from peergraph.analysis.fork import in_child_process
         from peergraph.errors import UsageError
 
-        path: Path = self.source
-        wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in PREDICATES}
-        bucket_of, types = wanted.get, wanted[RDF_TYPE]
-        named, literal, intern = ox.NamedNode, ox.Literal, sys.intern
+        middle = _next_line(path, size // 2)
+        second = in_child_process(
+            lambda: _scan(path, fmt, self.predicates, middle, size), f"reading {path}"
+        )
         try:
-            for t in ox.parse(path=str(path), format=_file_format(path)):
-                bucket = bucket_of(t.predicate.value)
-                if bucket is None:
-                    continue
-                s, o = t.subject, t.object
-                if type(s) is not named or (bucket is types and o.value not in CLASSES):
-                    continue
-                if type(o) is named:
-                    bucket.append((intern(s.value), intern(o.value)))
-                elif type(o) is literal:
-                    bucket.append((intern(s.value), Lit(o.value, o.datatype.value, o.language)))
-        except SyntaxError as exc:
-            raise UsageError(f"{path}: cannot be read as RDF ({exc})") from None
+            wanted = _scan(path, fmt, self.predicates, 0, middle)
+            for predicate, rows in second().items():
+                wanted[predicate] += rows
+        except UsageError:
+            second.cancel()
+            # again as a whole: the error with its line in the file
+            return _scan(path, fmt, self.predicates)
         return wanted
+
+
+# line-based RDF formats: a file split at a line break is two valid files
+LINE_FORMATS = frozenset({"N_TRIPLES", "N_QUADS"})
+# from this size a line-based file is read in two halves on two cores (about 250k triples)
+PARALLEL_MIN_BYTES = 32 * 2**20
+
+
+def _next_line(path: Path, offset: int) -> int:
+    """The offset of the first line that starts at or after ``offset``."""
+    with path.open("rb") as f:
+        f.seek(max(0, offset - 1))
+        f.readline()
+        return f.tell()
+
+
+class _ByteRange(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file, as a file (for pyoxigraph's parser)."""
+
+    def __init__(self, path: Path, start: int, end: int):
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)
+        n = self._file.readinto(view[: min(len(view), self._left)]) or 0
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _scan(
+    path: Path, fmt: Any, predicates: frozenset[str], start: int = 0, end: int | None = None
+) -> dict[str, list[tuple[str, str | Lit]]]:
+    """(subject, object) pairs of the triples of ``predicates`` in a file (or bytes ``start``
+    to ``end`` of it), by predicate; rdf:type only for :data:`CLASSES`. IRIs are interned: a
+    finding's IRI is one string however many triples name it."""
+    import pyoxigraph as ox
+
+    from peergraph.errors import UsageError
+
+    wanted: dict[str, list[tuple[str, str | Lit]]] = {p: [] for p in predicates}
+    bucket_of, types = wanted.get, wanted[RDF_TYPE]
+    class_iri = {c: c for c in CLASSES}.get
+    named, literal, intern, new_tuple = ox.NamedNode, ox.Literal, sys.intern, tuple.__new__
+    source = None if end is None else _ByteRange(path, start, end)
+    try:
+        triples = (
+            ox.parse(path=str(path), format=fmt) if source is None
+            else ox.parse(input=io.BufferedReader(source, 1 << 20), format=fmt)
+        )  # fmt: skip
+        for t in triples:
+            bucket = bucket_of(t.predicate.value)
+            if bucket is None:
+                continue
+            s, o = t.subject, t.object
+            if type(s) is not named:
+                continue
+            if type(o) is named:
+                if bucket is not types:
+                    bucket.append((intern(s.value), intern(o.value)))
+                elif (c := class_iri(o.value)) is not None:
+                    types.append((intern(s.value), c))
+            elif type(o) is literal and bucket is not types:
+                lit = new_tuple(Lit, (o.value, intern(o.datatype.value), o.language))
+                bucket.append((intern(s.value), lit))
+    except SyntaxError as exc:
+        raise UsageError(f"{path}: cannot be read as RDF ({exc})") from None
+    finally:
+        if source is not None:
+            source.close()
+    return wanted
 
 
 def curie(iri: str) -> str:
@@ -320,6 +410,7 @@ def is_projection(source: Any) -> bool:
     return isinstance(source, nx.DiGraph)
 
 
+@gc_paused()
 def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
     """The typed nodes and the links between them, as an IRI-only ``networkx.DiGraph``.
 
@@ -349,31 +440,38 @@ def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
                            if u in sub and v in sub)  # fmt: skip
         return sub
 
-    src = TripleSource(source)
+    src = TripleSource(
+        source, frozenset(p for p in PREDICATES if p not in ONLY_FOR or ONLY_FOR[p] in keep)
+    )
     node_class: dict[str, str] = {}
     for class_iri, name in CLASSES.items():  # the first class in CLASSES order wins
         if name in keep:
             for s in src.typed(class_iri):
                 node_class.setdefault(s, name)
 
-    edges: dict[tuple[str, str], list[str]] = {}
+    # subject -> object -> the properties linking them, in EDGE_PROPERTIES order
+    links: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for prop in EDGE_PROPERTIES:
         name = curie(prop)
         for s, o in src.pairs(prop):
-            if isinstance(o, str) and s in node_class and o in node_class:
-                edges.setdefault((s, o), []).append(name)
+            if type(o) is str and s in node_class and o in node_class:
+                out = links[s]
+                if o in out:
+                    out[o].append(name)
+                else:
+                    out[o] = [name]
 
     attrs: dict[str, dict[str, Any]] = defaultdict(dict)
     for prop, key, kind in LITERAL_ATTRIBUTES:
         found: dict[str, list[Lit]] = defaultdict(list)
         for s, o in src.pairs(prop):
-            if isinstance(o, Lit) and s in node_class:
+            if type(o) is Lit and s in node_class:
                 found[s].append(o)
         for s, values in found.items():
             if kind == "list":
                 attrs[s][key] = "; ".join(sorted({v.value for v in values}))
             else:
-                value = _pick(values).as_python(kind)
+                value = (values[0] if len(values) == 1 else _pick(values)).as_python(kind)
                 if value is not None:
                     attrs[s][key] = value
     for s, o in src.pairs(HAS_EVIDENCE_TYPE):
@@ -384,29 +482,30 @@ def project(source: Any, classes: Iterable[str] | None = None) -> nx.DiGraph:
             attrs[s]["unit"] = local_name(o).removeprefix("unit").lower()
     _add_quotes(src, node_class, attrs)
 
+    order = sorted(node_class)
+    nodes = [_node_attributes(iri, node_class[iri], attrs.pop(iri, {})) for iri in order]
+    del attrs
+    for data in nodes:
+        out = links.get(data["iri"])
+        if out is None:
+            designs = []
+        else:
+            designs = [local_name(o) for o, props in out.items() if props[0] == "pg:studyDesign"]
+        if designs:
+            data["study_design"] = " ".join(sorted(designs))
+        if data["class"] == "Finding" and "uncited" not in data:
+            data["uncited"] = out is None or not any(
+                props[0] == "cito:citesAsEvidence" for props in out.values()
+            )
     graph = nx.DiGraph()
-    graph.add_nodes_from(
-        (iri, _node_attributes(iri, node_class[iri], attrs.pop(iri, {})))
-        for iri in sorted(node_class)
-    )
-    del node_class, attrs
+    graph.add_nodes_from(zip(order, nodes, strict=True))
+    del node_class, nodes
     graph.add_edges_from(
         (s, o, {"property": props[0]} if len(props) == 1
          else {"property": props[0], "properties": " ".join(props)})
-        for (s, o), props in sorted(edges.items())
+        for s in order if s in links
+        for o, props in sorted(links[s].items())
     )  # fmt: skip
-    designs: dict[str, list[str]] = defaultdict(list)
-    for (s, o), props in edges.items():
-        if props[0] == "pg:studyDesign":
-            designs[s].append(local_name(o))
-    for paper, design_names in designs.items():
-        graph.nodes[paper]["study_design"] = " ".join(sorted(design_names))
-    for node, data in graph.nodes(data=True):
-        if data["class"] == "Finding":
-            data.setdefault("uncited", not any(
-                graph.edges[node, o]["property"] == "cito:citesAsEvidence"
-                for o in graph.successors(node)
-            ))  # fmt: skip
     return graph
 
 
@@ -452,7 +551,12 @@ def nodes_of(graph: nx.DiGraph, cls: str) -> list[str]:
 
 def targets(graph: nx.DiGraph, node: str, prop: str) -> list[str]:
     """Objects of ``node``'s ``prop`` links (a CURIE), in IRI order."""
-    return [o for o in graph.successors(node) if prop in _props(graph.edges[node, o])]
+    return [o for o, data in graph.adj[node].items() if _has_property(data, prop)]
+
+
+def _has_property(data: dict[str, str], prop: str) -> bool:
+    # "properties" (all of them) is there only when one pair is linked by several
+    return data["property"] == prop or ("properties" in data and prop in data["properties"].split())
 
 
 def _props(data: dict[str, str]) -> tuple[str, ...]:
@@ -462,8 +566,7 @@ def _props(data: dict[str, str]) -> tuple[str, ...]:
 
 def cited_papers(graph: nx.DiGraph, finding: str) -> list[str]:
     return [
-        p for p in graph.successors(finding)
-        if graph.edges[finding, p]["property"] == "cito:citesAsEvidence"
+        p for p, data in graph.adj[finding].items() if data["property"] == "cito:citesAsEvidence"
     ]  # fmt: skip
 
 
@@ -521,11 +624,19 @@ def pair_evidence(graph: nx.DiGraph) -> dict[tuple[str | None, str], PairEvidenc
             table[key] = PairEvidence(set(), set(), set(), set(), set())
         return table[key]
 
+    adj = graph.adj
     for finding in nodes_of(graph, "Finding"):
-        papers = set(cited_papers(graph, finding))
-        named = targets(graph, finding, "pg:outcome")
+        papers: set[str] = set()
+        named: list[str] = []
+        settings: list[str] = []
+        for o, data in adj[finding].items():  # one pass: cited_papers and targets together
+            if data["property"] == "cito:citesAsEvidence":
+                papers.add(o)
+            if _has_property(data, "pg:outcome"):
+                named.append(o)
+            if _has_property(data, "pg:setting"):
+                settings.append(o)
         outcomes = set().union(*(closure.get(o, {o}) for o in named)) if named else set()
-        settings = targets(graph, finding, "pg:setting")
         for setting in [None, *(settings or [NO_SETTING])]:
             for outcome in outcomes:
                 e = entry((setting, outcome))
