@@ -72,6 +72,34 @@ from peergraph.iris import (
 from peergraph.paths import ontology_dir
 from peergraph.text.references import Reference, fold_name, study_designs
 
+
+class _Terms:
+    """A namespace whose terms, once looked up, are plain attributes.
+
+    rdflib's ``DefinedNamespace`` checks and builds the term on every attribute read (a third
+    of the mapping's time at 100k findings); the first read here still goes through it, so a
+    misspelt term raises as before.
+    """
+
+    def __init__(self, namespace: Any):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
+CITO, DCTERMS, FABIO, FOAF, OA, OWL, PRISM, PROV, RDF, RDFS, SKOS, TIME = (
+    _Terms(ns) for ns in (CITO, DCTERMS, FABIO, FOAF, OA, OWL, PRISM, PROV, RDF, RDFS, SKOS, TIME)
+)
+
 CONTEXT_CHARS = 32  # length of oa:prefix / oa:suffix around a quote
 
 
@@ -167,12 +195,17 @@ def ontology_rows(directory: Path | None = None) -> list[Row]:
     )
 
 
+_INTEGERS = frozenset(str(XSD[n]) for n in ("integer", "nonNegativeInteger", "positiveInteger"))
+
+
 def _lit(value: object, datatype: str | None = None) -> Lit:
     """The literal rdflib's ``Literal(value, datatype=datatype)`` would be, as a ``Lit``."""
     if type(value) is str:
         return Lit(value, str(datatype) if datatype else "")
     if type(value) is bool:
         return Lit("true" if value else "false", _BOOLEAN)
+    if type(value) is int and datatype and str(datatype) in _INTEGERS:  # too many to cache
+        return Lit(str(value), str(datatype))
     return _typed(value, str(datatype) if datatype else "", repr(value))
 
 
@@ -523,10 +556,15 @@ def data_triples(ds: Dataset) -> Iterator[Triple]:
 def rows(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[Row]:
     """Triples (``Lit`` or rdflib terms) → the writers' rows, as plain strings."""
     type_iri = _TYPE
+    uriref = URIRef
     for s, p, o in triples:
         p = str(p)
-        if type(o) is Lit:
+        kind = type(o)
+        if kind is Lit:
             yield (0, str(s), p != type_iri, p, 2, o[0], o[1], o[2])
+            continue
+        if kind is uriref and type(s) is uriref:  # the usual case: no isinstance on rdflib's ABCs
+            yield (0, str(s), p != type_iri, p, 0, str(o), "", "")
             continue
         sk = 1 if isinstance(s, BNode) else 0
         if isinstance(o, Literal):
