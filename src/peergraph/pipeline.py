@@ -268,6 +268,7 @@ def _export(
         ONTOLOGY_TTL,
         banner,
         convert_ntriples,
+        jsonld_stream,
         stream_rows,
         temp_path,
         write_ntriples,
@@ -294,13 +295,18 @@ def _export(
             checks = run(partial(_checks_to_files, rows, nt, ds, steps, out, pid))
         try:
             start = time.perf_counter()
-            for name, part, fmt in ((GRAPH_JSONLD, rows, "jsonld"), (ONTOLOGY_TTL, onto, "turtle")):
-                staged[name] = temp_path(out, name)
-                source = part if isinstance(part, list) else list(part)
-                with open(staged[name], "wb") as fh:
-                    stream_rows(source, fmt, version, onto).write(fh)
-                bar.advance()
+            staged[GRAPH_JSONLD] = temp_path(out, GRAPH_JSONLD)
+            with open(staged[GRAPH_JSONLD], "wb") as fh:
+                if rows.memory is None:
+                    jsonld_stream(rows, onto, fh, rows.folder)
+                else:
+                    stream_rows(rows.memory, "jsonld", version, onto).write(fh)
             seconds["json-ld"] = time.perf_counter() - start
+            bar.advance()
+            staged[ONTOLOGY_TTL] = temp_path(out, ONTOLOGY_TTL)
+            with open(staged[ONTOLOGY_TTL], "wb") as fh:
+                stream_rows(onto, "turtle", version).write(fh)
+            bar.advance()
             for worker in workers:
                 worker.result()
                 bar.advance()

@@ -710,6 +710,93 @@ def jsonld_rows(
     fh.write(b"]\n}\n" if first else b"\n ]\n}\n")
 
 
+def jsonld_stream(
+    rows: Iterable[tuple[Any, ...]],
+    onto_rows: list[tuple[Any, ...]],
+    fh: BinaryIO,
+    folder: Path,
+) -> None:
+    """``jsonld_rows``'s bytes, reading sorted rows once, in bounded memory (for large graphs).
+
+    Node objects are ordered by compact id, rows by full IRI. Within one prefix the two orders
+    agree (``prefix:name`` with the same namespace; ids without a prefix are the IRI itself), so
+    each node's text goes to a spill file per prefix in ``folder``, in row order, and the files are
+    merged by compact id (``heapq.merge``), with the small rdflib-written nodes (ontology subjects,
+    blank nodes) merged in as ``jsonld_rows`` does. Only one subject's rows and a block of node
+    texts per prefix are in memory at a time.
+    """
+    import heapq
+    import marshal
+
+    from peergraph.mapping.triples import rdflib_triples
+
+    special = {r[1] for r in onto_rows}
+    writer = _RowJsonld()
+    small_rows: list[tuple[Any, ...]] = []
+    spills: dict[str, tuple[Path, BinaryIO, list[tuple[str, str]], list[str]]] = {}
+
+    def spill(group: str, cid: str, text: str) -> None:
+        entry = spills.get(group)
+        if entry is None:
+            path = folder / f"jsonld-{len(spills):03d}.marshal"
+            entry = spills[group] = (path, open(path, "wb"), [], [""])  # noqa: SIM115
+        _, out, pending, last = entry
+        if cid <= last[0]:  # the invariant above; cannot happen for distinct sorted subjects
+            raise RuntimeError(f"JSON-LD node {cid!r} out of order after {last[0]!r}")
+        last[0] = cid
+        pending.append((cid, text))
+        if len(pending) >= 2_000:
+            marshal.dump(pending, out)
+            pending.clear()
+
+    def node_done(span: list[tuple[Any, ...]]) -> None:
+        kind, subject = span[0][0], span[0][1]
+        if kind == 1 or subject in special:
+            small_rows.extend(span)
+            return
+        cid = writer.shrink(subject)
+        spill(cid.partition(":")[0] if cid != subject else "", cid, _dump(writer.node(span), _PAD))
+
+    span: list[tuple[Any, ...]] = []
+    for row in rows:
+        if span and row[:2] != span[0][:2]:
+            node_done(span)
+            span = []
+        span.append(row)
+    if span:
+        node_done(span)
+    for _, out, pending, _ in spills.values():
+        marshal.dump(pending, out)
+        out.close()
+
+    def read(path: Path) -> Iterator[tuple[tuple[bool, str], str]]:
+        with open(path, "rb") as spilled:
+            while True:
+                try:
+                    block = marshal.load(spilled)
+                except EOFError:
+                    return
+                for cid, text in block:
+                    yield (False, cid), text
+
+    small = ((_node_order(n), _dump(n, _PAD)) for n in _jsonld_nodes(rdflib_triples(small_rows)))
+    merged = heapq.merge(small, *(read(e[0]) for e in spills.values()), key=lambda x: x[0])
+    fh.write(b'{\n "@context": ')
+    context = json.dumps(jsonld_context(), indent=1, ensure_ascii=False).replace("\n", "\n ")
+    fh.write(context.encode())
+    fh.write(b',\n "@graph": [')
+    first = True
+    for _, text in merged:
+        fh.write(((",\n  " if not first else "\n  ") + text).encode())
+        first = False
+    fh.write(b"]\n}\n" if first else b"\n ]\n}\n")
+    for path, *_ in spills.values():
+        path.unlink(missing_ok=True)
+
+
+_PAD = "\n   "  # the indentation of a node object's members in peergraph.jsonld
+
+
 def row_exports(
     rows: list[tuple[Any, ...]], onto_rows: list[tuple[Any, ...]], version: str
 ) -> dict[str, Streamed]:
