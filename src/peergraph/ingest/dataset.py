@@ -7,6 +7,7 @@ every problem found, so a curator fixes them all in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,6 +231,38 @@ def check_input_size(files: list[Path]) -> None:
     )
 
 
+def _records(
+    files: list[Path], problems: list[Problem], draft_ids: set[str]
+) -> Iterator[tuple[Path, Any]]:
+    """Finding records, one file at a time, each record let go once it has been checked.
+
+    Only one file's parsed YAML is in memory at once (parsed YAML takes ~7x the file's size);
+    ``draft_ids`` collects the ids of records marked ``draft: true``.
+    """
+    for path in files:
+        doc = read_yaml(path, problems)
+        if doc is None:
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
+            problems.append(
+                Problem(
+                    display_path(path),
+                    "expected a mapping with a 'findings' list",
+                    suggestion="start the file with 'findings:' and list records under it",
+                    kind="input",
+                )
+            )
+            continue
+        items = doc.pop("findings")
+        del doc
+        items.reverse()
+        while items:
+            rec = items.pop()  # the list no longer holds it: freed once validated
+            if isinstance(rec, dict) and rec.get("draft") is True:
+                draft_ids.add(str(rec.get("id")))
+            yield path, rec
+
+
 def load(
     data_dir: str | Path | None = None,
     *,
@@ -252,44 +285,29 @@ def load(
     if not data.is_dir():
         raise DataError([Problem(display_path(data), "data folder not found", kind="input")])
     vocab = vocabulary or load_vocabulary()
-    records: list[tuple[Path, dict[str, Any]]] = []
     files = finding_files(data)
     if not files:
         problems.append(Problem(display_path(data), "no findings*.yaml file found", kind="input"))
     check_input_size(files)
-    bar = bars("load", len(files) + 1)
     draft_sources: set[str] = set()
     sources = read_sources(
         data, problems, include_drafts=include_drafts, skipped_drafts=draft_sources
     )
-    bar.advance()
-    for path in files:
-        doc = read_yaml(path, problems)
-        bar.advance()
-        if doc is None:
-            continue
-        if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
-            problems.append(
-                Problem(
-                    display_path(path),
-                    "expected a mapping with a 'findings' list",
-                    suggestion="start the file with 'findings:' and list records under it",
-                    kind="input",
-                )
-            )
-            continue
-        records += [(path, rec) for rec in doc["findings"]]
-    bar.done()
-    with bars("validate", len(records)) as check_bar:
+    read_problems: list[Problem] = []
+    draft_ids: set[str] = set()
+    with bars("load", None) as bar:
+        records = _records(files, read_problems, draft_ids)
+        checked: list[Problem] = []
         findings = validate_findings(
             records,
             sources,
             vocab,
-            problems,
+            checked,
             include_drafts=include_drafts,
-            progress=check_bar,
+            progress=bar,
             draft_sources=frozenset(draft_sources),
         )
+    problems += read_problems + checked  # the order of a whole-file read: reading, then checks
     from peergraph.ingest.papers import read_papers
 
     library, library_problems = read_papers(data, include_drafts=include_drafts)
@@ -297,11 +315,7 @@ def load(
     if problems:
         raise DataError(problems)
     built = {f.id for f in findings}
-    drafts = frozenset(
-        str(rec["id"])
-        for _, rec in records
-        if isinstance(rec, dict) and rec.get("draft") is True and str(rec.get("id")) not in built
-    )
+    drafts = frozenset(draft_ids - built)
     return Dataset(
         data_dir=data,
         sources=sources,

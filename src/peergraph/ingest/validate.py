@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -380,7 +381,7 @@ def _check_comparisons(chk: _Checker, vocab: Vocabulary, value: Any) -> list[Com
 
 
 def validate_findings(
-    records: list[tuple[Path, Any]],
+    records: Iterable[tuple[Path, Any]],
     sources: dict[str, Source],
     vocab: Vocabulary,
     problems: list[Problem],
