@@ -234,12 +234,26 @@ def check_input_size(files: list[Path]) -> None:
 def _records(
     files: list[Path], problems: list[Problem], draft_ids: set[str]
 ) -> Iterator[tuple[Path, Any]]:
-    """Finding records, one file at a time, each record let go once it has been checked.
+    """Finding records, one at a time, each let go once it has been checked.
 
-    Only one file's parsed YAML is in memory at once (parsed YAML takes ~7x the file's size);
-    ``draft_ids`` collects the ids of records marked ``draft: true``.
+    Files in the plain layout are read record by record (``fastyaml.iter_records``), so memory
+    does not grow with a file's size (parsed YAML takes ~7x the file); other files are parsed
+    whole by PyYAML, one at a time. ``draft_ids`` collects the ids of ``draft: true`` records.
     """
+    from peergraph.ingest.fastyaml import NotSimple, iter_records
+
     for path in files:
+        done = 0  # records already read by the streaming reader
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for rec in iter_records(fh, "findings"):
+                    done += 1
+                    if rec.get("draft") is True:
+                        draft_ids.add(str(rec.get("id")))
+                    yield path, rec
+            continue
+        except (NotSimple, OSError, UnicodeDecodeError):
+            pass  # not the plain layout (or unreadable): PyYAML, or the error, as before
         doc = read_yaml(path, problems)
         if doc is None:
             continue
@@ -253,7 +267,7 @@ def _records(
                 )
             )
             continue
-        items = doc.pop("findings")
+        items = doc.pop("findings")[done:]
         del doc
         items.reverse()
         while items:
