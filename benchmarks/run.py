@@ -196,14 +196,19 @@ def run_stage(stage: str, work: Path, papers: int, timeout: float | None) -> dic
         str(papers),
     ]
     start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)  # the stage and its worker processes
+        proc.communicate()
         return {"error": f"> {timeout:.0f} s (stopped)", "wall": time.perf_counter() - start}
     if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        last = (stderr.strip().splitlines() or ["failed"])[-1]
         return {"error": last[:120], "wall": time.perf_counter() - start}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def run_queries(work: Path, papers: int, timeout: float) -> dict:

@@ -364,6 +364,7 @@ class _Worker:
         def work() -> None:
             from peergraph.errors import DataError
 
+            _end_with_parent()
             try:
                 answer: tuple[str, Any] = ("ok", job())
             except DataError as exc:  # its args are not its problems: send those
@@ -401,6 +402,20 @@ class _Worker:
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
+
+
+def _end_with_parent() -> None:
+    """Have Linux stop this worker when the build's process dies (killed by a timeout, say),
+    instead of leaving it running as an orphan; elsewhere a no-op."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 def _remove_empty(folder: Path) -> None:

@@ -584,7 +584,7 @@ def sorted_rows(unsorted: Iterable[Row]) -> list[Row]:
     return sorted(set(unsorted))
 
 
-CHUNK_ROWS = 500_000  # rows sorted in memory at a time (about 0.2 GiB)
+CHUNK_ROWS = 250_000  # rows sorted in memory at a time (about 0.1 GiB)
 
 
 class SortedRows:
@@ -592,7 +592,7 @@ class SortedRows:
 
     An external merge sort: ``chunk`` rows at a time are de-duplicated, sorted and spilled to a
     ``marshal`` file in ``folder``; iterating merges the runs (``heapq.merge``) and drops repeats
-    across runs. Memory stays at about one chunk (~0.2 GiB for 500k rows) whatever the size of the
+    across runs. Memory stays at about one chunk (``CHUNK_ROWS``) whatever the size of the
     graph, where a list of 4.9M rows plus its set took several GiB. Input that fits in one chunk
     stays in memory (no files: the essay). Iterable any number of times, even from a forked
     worker process; ``count`` (distinct rows) is known after the first full iteration.
