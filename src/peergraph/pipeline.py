@@ -289,7 +289,8 @@ def _export(
         bar.advance()
         for name, fmt in ((GRAPH_TTL, "turtle"), (GRAPH_OWL, "rdfxml")):
             staged[name] = temp_path(out, name)
-            workers.append(run(partial(convert_ntriples, nt, staged[name], fmt, version)))
+            job = partial(convert_ntriples, nt, staged[name], fmt, version)
+            workers.append(_Worker(job, "spawn") if parallel else _Done(job))
         checks = None
         if steps != RDF_ONLY:
             checks = run(partial(_checks_to_files, rows, nt, ds, steps, out, pid))
@@ -349,34 +350,21 @@ class _Done:
 
 
 class _Worker:
-    """A job run in a forked process (it inherits the dataset and the sorted rows' files).
+    """A job run in another process; ``result()`` waits and returns the job's value or raises its
+    exception here. A worker that dies without answering (killed, out of memory) raises
+    ``RuntimeError``.
 
-    ``result()`` waits and returns the job's value or raises its exception here; a worker that
-    dies without answering (killed, out of memory) raises ``RuntimeError``.
+    ``fork`` (default) inherits the dataset and the sorted rows' files without pickling them;
+    ``spawn`` starts a fresh interpreter for jobs that need neither (the format conversions), so
+    it does not carry the build's memory (a picklable job only).
     """
 
-    def __init__(self, job: Callable[[], Any]):
+    def __init__(self, job: Callable[[], Any], method: str = "fork"):
         import multiprocessing
 
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context(method)
         self.conn, sender = context.Pipe(duplex=False)
-
-        def work() -> None:
-            from peergraph.errors import DataError
-
-            _end_with_parent()
-            try:
-                answer: tuple[str, Any] = ("ok", job())
-            except DataError as exc:  # its args are not its problems: send those
-                answer = ("data", exc.problems)
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
-                answer = ("error", exc)
-            try:
-                sender.send(answer)
-            except Exception:  # noqa: BLE001 - an exception that does not pickle
-                sender.send(("error", RuntimeError(f"{answer[1]!r}")))
-
-        self.process = context.Process(target=work, daemon=True)
+        self.process = context.Process(target=_work, args=(job, sender), daemon=True)
         self.process.start()
         sender.close()
 
@@ -402,6 +390,23 @@ class _Worker:
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
+
+
+def _work(job: Callable[[], Any], sender: Any) -> None:
+    """A worker's body: run ``job`` and send back ("ok", value) or the exception."""
+    from peergraph.errors import DataError
+
+    _end_with_parent()
+    try:
+        answer: tuple[str, Any] = ("ok", job())
+    except DataError as exc:  # its args are not its problems: send those
+        answer = ("data", exc.problems)
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        answer = ("error", exc)
+    try:
+        sender.send(answer)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle
+        sender.send(("error", RuntimeError(f"{answer[1]!r}")))
 
 
 def _end_with_parent() -> None:
