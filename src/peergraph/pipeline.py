@@ -183,12 +183,15 @@ def _checked_extras(
     ds: Dataset,
     steps: Steps,
     seconds: dict[str, float],
+    store_dir: Path | None = None,
 ) -> dict[str, object]:
     """Run the checks (raising on violations) and return the files of the other steps.
 
     SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store,
     bulk-loaded from the build's N-Triples file ``nt_file`` (the reasoning last: it adds its
-    triples to that store). The HTML views and the ontology docs still read an rdflib Graph:
+    triples to that store). With ``store_dir`` the store is on disk there (RocksDB), so its
+    memory does not grow with the graph; otherwise in memory (small graphs). The HTML views
+    and the ontology docs still read an rdflib Graph:
     ``build_graph``'s graph, made from the same rows (``data_part``: every row, sorted).
     """
     import time
@@ -197,7 +200,7 @@ def _checked_extras(
 
     from peergraph.mapping.triples import ontology_graph, rdflib_triples
 
-    store = ox.Store()
+    store = ox.Store(str(store_dir)) if store_dir is not None else ox.Store()
     store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
     if steps.shacl:
         from peergraph.check.shacl import check_graph
@@ -331,7 +334,8 @@ def _checks_to_files(
     from peergraph.export.writers import write_temp
 
     seconds: dict[str, float] = {}
-    extras = _checked_extras(rows, nt, ds, steps, seconds)
+    store_dir = rows.folder / "store" if rows.large else None
+    extras = _checked_extras(rows, nt, ds, steps, seconds, store_dir)
     files = {name: write_temp(out, name, producer, pid) for name, producer in extras.items()}
     return files, seconds
 
