@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from peergraph.errors import Problem
@@ -85,11 +86,12 @@ def _as_list(chk: _Checker, rec: dict[str, Any], key: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        return [intern(value)]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         chk.add(key, "expected a list of ids", "write e.g. [hope, empowerment]")
         return []
-    return list(value)
+    # ids and keys recur in every record: one string each instead of one per record (memory)
+    return [intern(v) for v in value]
 
 
 def _check_terms(chk: _Checker, vocab: Vocabulary, field: str, values: list[str], cls: str) -> None:
