@@ -292,8 +292,7 @@ def _export(
         bar.advance()
         for name, fmt in ((GRAPH_TTL, "turtle"), (GRAPH_OWL, "rdfxml")):
             staged[name] = temp_path(out, name)
-            job = partial(convert_ntriples, nt, staged[name], fmt, version)
-            workers.append(_Worker(job, "spawn") if parallel else _Done(job))
+            workers.append(run(partial(convert_ntriples, nt, staged[name], fmt, version)))
         checks = None
         if steps != RDF_ONLY:
             checks = run(partial(_checks_to_files, rows, nt, ds, steps, out, pid))
@@ -354,19 +353,20 @@ class _Done:
 
 
 class _Worker:
-    """A job run in another process; ``result()`` waits and returns the job's value or raises its
+    """A job run in a forked process; ``result()`` waits and returns the job's value or raises its
     exception here. A worker that dies without answering (killed, out of memory) raises
     ``RuntimeError``.
 
-    ``fork`` (default) inherits the dataset and the sorted rows' files without pickling them;
-    ``spawn`` starts a fresh interpreter for jobs that need neither (the format conversions), so
-    it does not carry the build's memory (a picklable job only).
+    Forked, not spawned: the worker inherits the dataset and the sorted rows' files without
+    pickling them (its memory is shared with the build until either writes to it), and a
+    spawned worker would re-run the caller's main script, which breaks a script that calls
+    ``build`` without an ``if __name__ == "__main__"`` guard.
     """
 
-    def __init__(self, job: Callable[[], Any], method: str = "fork"):
+    def __init__(self, job: Callable[[], Any]):
         import multiprocessing
 
-        context = multiprocessing.get_context(method)
+        context = multiprocessing.get_context("fork")
         self.conn, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_work, args=(job, sender), daemon=True)
         self.process.start()
