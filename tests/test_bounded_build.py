@@ -166,3 +166,18 @@ def test_ntriples_conversion_is_the_bytes_of_the_row_writers(synth_data: Path, t
         stream_rows(rows, fmt, __version__).write(expected)
         convert_ntriples(nt, tmp_path / fmt, fmt, __version__)
         assert (tmp_path / fmt).read_bytes() == expected.getvalue()
+
+
+def test_the_findings_size_limit_guards_only_the_views_and_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading and the RDF exports are bounded; only a build with views and docs is refused."""
+    from peergraph.errors import DataError
+
+    monkeypatch.setenv("PEERGRAPH_MAX_FINDINGS_MB", "0.01")  # the essay's file is ~30 KiB
+    assert len(load(ROOT / "data").findings) > 0
+    done = pipeline.build(None, tmp_path / "rdf", steps=pipeline.RDF_ONLY)
+    assert done.triples == sum(1 for _ in open(tmp_path / "rdf" / "peergraph.nt")) - 1
+    with pytest.raises(DataError, match="limit is 0.01 MiB"):
+        pipeline.build(None, tmp_path / "all")
+    assert not (tmp_path / "all").exists()

@@ -103,12 +103,14 @@ def build(
     from itertools import chain
 
     from peergraph.export.writers import Ready, remove_stale_temps
-    from peergraph.ingest.dataset import load
+    from peergraph.ingest.dataset import check_input_size, finding_files, load
     from peergraph.mapping.triples import SortedRows, data_rows, ontology_rows
     from peergraph.progress import QUIET
 
     bars = progress or QUIET
     data = Path(data_dir) if data_dir is not None else default_data_dir()
+    if steps.views or steps.docs:  # the steps whose memory still grows with the data
+        check_input_size(finding_files(data))
     ds = load(data, include_drafts=include_drafts, progress=bars)
     out = Path(out_dir) if out_dir is not None else default_exports_dir(data)
     if not ds.findings and not allow_empty:
