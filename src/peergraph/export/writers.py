@@ -726,9 +726,8 @@ def jsonld_stream(
     texts per prefix are in memory at a time.
     """
     import heapq
-    import marshal
 
-    from peergraph.mapping.triples import rdflib_triples
+    from peergraph.mapping.triples import rdflib_triples, read_blocks, write_block
 
     special = {r[1] for r in onto_rows}
     writer = _RowJsonld()
@@ -746,7 +745,7 @@ def jsonld_stream(
         last[0] = cid
         pending.append((cid, text))
         if len(pending) >= 2_000:
-            marshal.dump(pending, out)
+            write_block(out, pending)
             pending.clear()
 
     def node_done(span: list[tuple[Any, ...]]) -> None:
@@ -766,16 +765,12 @@ def jsonld_stream(
     if span:
         node_done(span)
     for _, out, pending, _ in spills.values():
-        marshal.dump(pending, out)
+        write_block(out, pending)
         out.close()
 
     def read(path: Path) -> Iterator[tuple[tuple[bool, str], str]]:
         with open(path, "rb") as spilled:
-            while True:
-                try:
-                    block = marshal.load(spilled)
-                except EOFError:
-                    return
+            for block in read_blocks(spilled):
                 for cid, text in block:
                     yield (False, cid), text
 
