@@ -385,50 +385,126 @@ def certainty(sentence: str) -> tuple[str, str | None]:
 
 # --- claim sentences --------------------------------------------------------------------------
 # An empirical claim says something found about the world. Aims, methods, search and screening
-# counts, recommendations and statements about the paper itself are not claims.
+# counts, recommendations, explanations offered as possibilities, definitions and statements about
+# the paper itself are not claims (tests/gold/corpus/README.md). Cue lists in the manner of
+# ConText: each cue has a kind and a scope; a report of a finding outranks everything but page
+# furniture and a method label, a paper-level cue (aim, method, limitation, recommendation)
+# vetoes the sentence, and a clause-level cue (speculation, explanation, caveat) only its clause.
 _SECTION_LABEL = re.compile(
-    r"^\s*(?:background|introduction|objectives?|aims?|methods?|results?|conclusions?|"
-    r"discussion|findings|purpose|design|setting|participants)\s*:\s*",
+    r"^\s*(?:abstract\s+)?(?:background|introduction|objectives?|aims?|methods?|results?|"
+    r"conclusions?|discussion|findings|purpose|design|setting|participants)\s*:\s*",
     re.IGNORECASE,
 )
-_NOT_CLAIM_LABEL = re.compile(r"^\s*(?:objectives?|aims?|methods?|design|purpose)\s*:", re.I)
-_NOT_CLAIM = re.compile(
-    r"\b(?:aim(?:s|ed)?\s+(?:to|of|at)|the\s+aim|objectives?\s+(?:was|were|is)|to\s+explore|"
+_NOT_CLAIM_LABEL = re.compile(
+    r"^\s*(?:abstract\s+)?(?:objectives?|aims?|methods?|design|purpose|trial\s+registration|"
+    r"(?:systematic\s+)?review\s+registration)\s*:",
+    re.I,
+)
+# captions, licence lines, citation lines: page furniture, never a claim
+_FURNITURE = re.compile(
+    r"^\s*(?:(?:fig(?:ure)?s?\.?|table|box|appendix)\s*[A-Z]?\d+\b|citation\b|copyright\b|©)|"
+    r"\b(?:creative\s+commons|open[-\s]access\s+article|distributed\s+under\s+the\s+terms|"
+    r"reproduction\s+(?:in\s+)?(?:any|other)|is\s+permitted|all\s+rights\s+reserved)\b",
+    re.IGNORECASE,
+)
+# a report of something found: a claim whatever else the sentence says
+_REPORT = re.compile(
+    r"\b(?:(?:we|studies|study|trials?|reviews?|analys[ie]s|results?|findings?|data|authors|"
+    r"research|work|evidence|al\.?(?:\s*\(\d{4}\w?\))?|\)|\]|who|and|also|consistently|"
+    r"previously|(?:have|has|had)(?:\s+also)?)\s+"
+    r"(?:found|find|finds|show(?:s|ed|n)?|demonstrat(?:e|es|ed)|reveal(?:s|ed)|observed|"
+    r"report(?:s|ed)|indicat(?:e|es|ed)(?!\s+(?:the\s+)?need)|confirm(?:s|ed)|"
+    r"document(?:s|ed)|establish(?:es|ed))|"
+    r"(?:studies|study|trials?|reviews?|analys[ie]s|results?|findings?|data|authors|research|"
+    r"work|evidence|al\.?(?:\s*\(\d{4}\w?\))?|\)|\]|this|these|which|also)\s+"
+    r"(?:suggest(?:s|ed)?\s+that|highlight(?:s|ed)?|illustrat(?:es|ed)|identified|"
+    r"point(?:s|ed)?\s+to)|"
+    r"(?:was|were|been)\s+(?:found|shown|observed|demonstrated|reported|noted)|"
+    r"(?:provides?|offers?|yielded|produced?)\s+(?:\w+\s+){0,2}evidence\s+(?:that|for)|"
+    r"(?:is|was|were|are)\s+(?:significantly|statistically|strongly|positively|negatively|"
+    r"inversely|independently|not\s+significantly)\s+(?:\w+\s+)?(?:associated|correlated|"
+    r"related|different|higher|lower|reduced|increased|improved)|"
+    r"there\s+(?:was|were|is|are)\s+(?:a|an|no|some|little|strong|moderate|substantial|"
+    r"considerable|significant)\s+(?:\w+\s+){0,2}(?:evidence|difference|differences|"
+    r"association|associations|effect|effects|trend|heterogeneity|increase|decrease|reduction|"
+    r"improvement|variation|correlation|relationship))\b",
+    re.IGNORECASE,
+)
+# aims, methods, limitations, recommendations and statements about the paper: the whole sentence
+_PAPER = re.compile(
+    r"\b(?:aim(?:s|ed)?\s+(?:to|of|at|was|were)|the\s+aim|objectives?\s+(?:was|were|is)|"
+    r"(?:we|this\s+(?:study|review|trial|paper))\s+(?:aimed|sought|set\s+out|"
+    r"intended|wanted)|to\s+explore|to\s+examine|to\s+investigate|to\s+evaluate|"
     r"we\s+(?:compared|conducted|searched|also\s+fitted|fitted|used|performed|extracted|"
-    r"assessed|analy[sz]ed|reviewed|describe|present|propose|sought)|"
-    r"(?:were|was)\s+(?:last\s+|initially\s+|systematically\s+)?(?:searched|screened|included|"
-    r"excluded|extracted|pooled|retrieved|applied|developed|read\s+in\s+full|quality\s+assessed|"
-    r"coded|recruited|interviewed|randomi[sz]ed|used\s+to)|screened|inclusion\s+criteria|"
-    r"exclusion\s+criteria|eligibility|databases?|search\s+strategy|literature\s+search|"
-    r"PRISMA|PROSPERO|preregistered|synthesis\s+(?:method|approach)|data\s+synthesis|"
-    r"should|are\s+required|is\s+required|are\s+needed|is\s+needed|must|recommend\w*|"
-    r"^this\s+(?:review|study|paper|article|scoping\s+review)\s+(?:provides|is|was|aims|aimed|"
-    r"focuse[sd]|describes|presents|examines|explores|set\s+out)|knowledge\s+gaps?|is\s+critical|"
-    r"classified|in\s+this\s+(?:review|paper|article|study),?\s+we|"
-    # explanations, caveats and norms, not findings
-    r"could\s+be\s+(?:explained|the|a|useful|explored)|plausible|may\s+be\s+misleading|"
-    r"difficult\s+to\s+tell|future\s+(?:research|trials?|studies|work)|considered\s+essential|"
-    r"necessary\s+criterion|cannot\s+be\s+emphasi[sz]ed|insights?|been\s+proposed|"
-    r"suggest\s+\w+ing|we\s+(?:only\s+)?analy[sz]ed|is\s+the\s+first|our\s+definition|"
-    r"is\s+provided|are\s+provided)\b",
+    r"assessed|analy[sz]ed|reviewed|describe|present|propose|recruited|included|excluded|"
+    r"calculated|estimated|defined|categori[sz]ed|classified|collected|measured|adjusted|"
+    r"applied|selected|designed|developed|provided|separated|combined|investigated|examined|"
+    r"coded|identified|screened|summari[sz]ed|chose|referred|asked|administered|obtained|"
+    r"speculated|suggest|acknowledge|have\s+utili[sz]ed|utili[sz]ed|only\s+analy[sz]ed)|"
+    r"(?:were|was)\s+(?:last\s+|initially\s+|systematically\s+|then\s+|also\s+|randomly\s+)?"
+    r"(?:searched|screened|included|excluded|extracted|pooled|retrieved|applied|developed|"
+    r"read\s+in\s+full|quality\s+assessed|coded|recruited|interviewed|randomi[sz]ed|used\s+to|"
+    r"used\s+as|categori[sz]ed|obtained|collected|measured|asked|administered|calculated|"
+    r"defined\s+as|classified|conducted|assessed\s+(?:using|with|by|for)|tested\s+(?:using|by)|"
+    r"summari[sz]ed|performed|approved|registered)|"
+    r"inclusion\s+criteria|exclusion\s+criteria|eligibility|databases?|search\s+strategy|"
+    r"literature\s+search|PRISMA|PROSPERO|preregistered|synthesis\s+(?:method|approach)|"
+    r"data\s+synthesis|intention[-\s]to[-\s]treat|primary\s+outcome\s+was|"
+    r"^(?:\w+,\s+)?(?:this|the\s+present|our|the\s+current)\s+(?:review|study|paper|article|"
+    r"scoping\s+review|research|trial|work|analysis)\s+(?:provides|is|was|aims|aimed|focuse[sd]|"
+    r"describes|presents|examines|explores|set\s+out|has|had|adds|relied|used|chose|"
+    r"contributes|may|might|could|did\s+not|does\s+not|was\s+not|is\s+not|cannot|only)|"
+    r"in\s+this\s+(?:review|paper|article|study|trial),?\s+we|is\s+the\s+first|"
+    r"our\s+(?:definition|results\s+may|findings\s+(?:may|might|could|support)|"
+    r"analys[ie]s\s+(?:was|were|did))|"
+    r"limitations?|strengths?\s+of|(?:recall|selection|volunteer|response|publication)\s+bias|"
+    r"generali[sz]ab\w*|is\s+provided|are\s+provided|supplementary|knowledge\s+gaps?|"
+    r"refers?\s+to|(?:is|are)\s+defined\s+as|(?:the\s+)?following\s+(?:was|were|is|are)|"
+    r"as\s+follows|(?:conducted|performed|carried\s+out|undertook)\s+an?\s+(?:\w+\s+){0,2}"
+    r"(?:review|meta-analysis|study|survey|trial|analysis)|"
+    # recommendations and norms
+    r"should|must|ought\s+to|are\s+required|is\s+required|(?:are|is|was|were)\s+needed|"
+    r"warranted|merited|recommend\w*|(?:future|further)\s+(?:research|trials?|"
+    r"studies|work|investigations?)|more\s+(?:research|work|studies)\s+(?:is|are)|"
+    r"next\s+steps?|would\s+be\s+required|(?:is|are|will\s+be)\s+(?:critical|essential|crucial)|"
+    r"considered\s+essential|(?:is|are)\s+an?\s+(?:necessary|key|core|essential)\s+"
+    r"(?:criterion|component|element|condition|part))\b",
     re.IGNORECASE,
 )
-_STRONG_CLAIM = re.compile(
-    r"\b(?:found|finds?|show(?:s|ed|n)?|demonstrat\w*|reveal\w*|identified|highlight\w*|"
-    r"illustrat\w*)"
-    r"\b",
+# speculation, explanation, hypothetical, caveat: only the clause they stand in
+_CLAUSE_NOT = re.compile(
+    r"\b(?:(?:may|might|could|would|can)\s+(?:also\s+|partly\s+|in\s+part\s+|largely\s+)?"
+    r"(?:be\s+(?:due|explained|attributed|accounted|ascribed|related\s+to\s+the\s+fact|because|"
+    r"the\s+(?:reason|result)|a\s+(?:reason|result|consequence)|useful|a\s+useful|considered)|"
+    r"explain|reflect|account\s+for|contribute\s+to\s+(?:this|these|the\s+(?:difference|"
+    r"discrepancy))|have\s+(?:been\s+)?(?:due|affected|influenced|led|resulted|biased|"
+    r"contributed|motivated)|help\s+to|significantly\s+improve|generate|re-?normali[sz]e|"
+    r"alter|influence|affect\s+the)|"
+    r"due\s+to\s+the\s+fact|one\s+(?:possibility|explanation|possible)|possible\s+"
+    r"(?:reasons?|explanations?|that)|possibl[ey]\s+because|it\s+is\s+possible|"
+    r"plausible|speculat\w*|hypothes(?:is|es|i[sz]e)|theor(?:y|ies|etically)|"
+    r"needs?\s+to\s+be|cannot\s+be\s+emphasi[sz]ed|insights?|been\s+proposed|argued|"
+    r"suggest\s+\w+ing|may\s+be\s+misleading|difficult\s+to\s+tell|in\s+this\s+vein|"
+    r"to\s+(?:determine|assess|establish|explore|examine)\s+(?:whether|if))\b",
     re.IGNORECASE,
 )
 _CLAIM = re.compile(
     r"\b(?:associated\s+with|associations?|evidence|effective(?:ness)?|efficac\w*|"
     r"significant(?:ly)?|impact\w*|effects?|reduc\w*|increas\w*|decreas\w*|improv\w*|higher|"
-    r"lower|more\s+common|most\s+common|most\s+frequent(?:ly)?|majority|most\s+studies|"
-    r"comparable|mixed|unclear|insufficient|inconsistent|appears?|suggest\w*|reported|"
-    r"risk\s+factors?|prevalen\w*|themes?|percent|predict\w*|related\s+to|linked\s+to|"
+    r"lower|more\s+common|most\s+common|common\s+in|most\s+frequent(?:ly)?|majority|"
+    r"most\s+studies|comparable|mixed|unclear|insufficient|inconsistent|appears?|suggest\w*|"
+    r"reported|risk\s+factors?|prevalen\w*|themes?|percent|predict\w*|related\s+to|linked\s+to|"
     r"correlat\w*|no\s+adverse|observed|not\s+adequately|benefit\w*|outcomes?\s+(?:of|for)|"
     r"more\s+likely|less\s+likely|odds|incidence|rates?\b|contribut\w*|lead\s+to|leads\s+to|"
     r"resulted\s+in|helps?|enhanc\w*|fosters?|promot\w*|heterogene\w*|studies\s+were|"
-    r"sub-?optimal|defined\s+in\s+different\s+ways|poor\s+quality)\b|\d\s?%",
+    r"sub-?optimal|defined\s+in\s+different\s+ways|poor\s+quality|few\s+studies|"
+    r"no\s+(?:studies|trials?|data)|little\s+is\s+known|remains?\s+unclear)\b|\d\s?%",
+    re.IGNORECASE,
+)
+# where one clause ends and the next begins, for the clause-level cues' scope
+_CLAUSE_BREAK = re.compile(
+    r";|,\s*(?=(?:and|but|whereas|while|although|though|however|yet)\b)|"
+    r"\s(?=(?:but|whereas)\s)",
     re.IGNORECASE,
 )
 
@@ -436,24 +512,42 @@ _CLAIM = re.compile(
 def is_claim(sentence: str, cited: bool = False) -> tuple[bool, str]:
     """Whether a sentence reads as an empirical claim, and the words that decided it.
 
-    Rules, not a model: a method, aim, recommendation or statement about the paper is not a
-    claim unless a finding verb ("found", "showed", "identified") says otherwise; a finding word
-    (effect, association, evidence, a percentage, "more common") or a citation makes a claim.
+    Rules, not a model, so a curator can see why: page furniture (captions, licence lines) is
+    never a claim; a report of a finding ("we found", "studies have shown", "was significantly
+    associated") always is; an aim, method, limitation or statement about the paper rules the
+    sentence out, and so does a recommendation; otherwise a clause with a finding word (effect,
+    association, evidence, a percentage, "more common") and no speculation or explanation in it
+    makes a claim ("X is effective, and could be added" is a claim; "may be due to" is not).
+    ``cited`` is kept for the caller's message: a citation alone does not make a claim.
     """
-    if _NOT_CLAIM_LABEL.match(sentence):
-        return False, _NOT_CLAIM_LABEL.match(sentence).group().strip()  # type: ignore[union-attr]
+    label = _NOT_CLAIM_LABEL.match(sentence)
+    if label:
+        return False, label.group().strip()
     # words hyphenated at a line end ("signifi- cant") and line breaks read as one
     body = re.sub(r"(?<=[a-z])-\s+(?=[a-z])", "", " ".join(sentence.split()))
+    furniture = _FURNITURE.search(body)
+    if furniture:
+        return False, furniture.group()
     body = _SECTION_LABEL.sub("", body, count=1)
-    strong = _STRONG_CLAIM.search(body)
-    negative = _NOT_CLAIM.search(body)
-    if negative and not strong:
-        return False, negative.group()
-    if strong:
-        return True, strong.group()
-    positive = _CLAIM.search(body)
-    if positive:
-        return True, positive.group()
+    if body.endswith("?"):
+        return False, "a question"
+    report = _REPORT.search(body)
+    if report:
+        return True, report.group()
+    paper = _PAPER.search(body)
+    if paper:
+        return False, paper.group()
+    negative: str | None = None
+    for clause in _CLAUSE_BREAK.split(body):
+        blocked = _CLAUSE_NOT.search(clause)
+        if blocked:
+            negative = negative or blocked.group()
+            continue
+        positive = _CLAIM.search(clause)
+        if positive:
+            return True, positive.group()
+    if negative:
+        return False, negative
     return False, "no finding words" + (", only a citation" if cited else "")
 
 
