@@ -2,9 +2,13 @@
 
     python benchmarks/run.py                      # 1k, 10k, 20k papers
     python benchmarks/run.py --sizes 1000 --baseline-timeout 60
+    python benchmarks/run.py --sizes 20000 --data DIR --stages 'build rdf' anchor store
 
 Each stage runs in a fresh subprocess (this script with ``--stage``), which reports its own wall
-time, CPU time (user + system) and peak RSS (``ru_maxrss``); the parent prints one Markdown table.
+time, CPU time (user + system, its worker processes included), peak RSS (``ru_maxrss``) and that
+of its largest worker, and the load average; the parent prints one Markdown table. ``build`` is
+``peergraph build`` with every step (the checks' times in the notes); ``build rdf`` is record-level
+validation and every RDF export. ``--data`` uses an existing folder instead of ``synth``.
 
 The anchor, timed in the same run on the same graph, is pyoxigraph streaming the build's own
 N-Triples to Turtle (``pyoxigraph.serialize(pyoxigraph.parse(...))``); the build and the store
