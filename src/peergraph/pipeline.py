@@ -129,11 +129,17 @@ def build(
                 bar.advance()
             triples = _export(rows, onto, ds, out, steps, seconds, staged, bars)
             files = _write(out, {name: Ready(path) for name, path in staged.items()}, bars)
-        except BaseException:
+        except BaseException as exc:
             for path in staged.values():
                 path.unlink(missing_ok=True)
             if created:
                 _remove_empty(out)
+            if isinstance(exc, OSError):  # full disk, read-only folder: one line, as for writes
+                from peergraph.errors import output_error
+                from peergraph.ingest.records import display_path
+
+                where = Path(exc.filename) if isinstance(exc.filename, str) else out
+                raise output_error(display_path(where), exc) from exc
             raise
     return BuildResult(
         data_dir=data,
@@ -274,6 +280,7 @@ def _export(
         banner,
         convert_ntriples,
         jsonld_stream,
+        open_temp,
         stream_rows,
         temp_path,
         write_ntriples,
@@ -287,7 +294,7 @@ def _export(
     with bars("export", 5 + (steps != RDF_ONLY)) as bar:
         start = time.perf_counter()
         nt = staged[GRAPH_NT] = temp_path(out, GRAPH_NT)
-        with open(nt, "wb") as fh:
+        with open_temp(nt) as fh:
             fh.write(f"# {banner(version)}\n".encode())
             triples = write_ntriples(rows, fh)
         seconds["n-triples"] = time.perf_counter() - start
@@ -301,7 +308,7 @@ def _export(
         try:
             start = time.perf_counter()
             staged[GRAPH_JSONLD] = temp_path(out, GRAPH_JSONLD)
-            with open(staged[GRAPH_JSONLD], "wb") as fh:
+            with open_temp(staged[GRAPH_JSONLD]) as fh:
                 if rows.memory is None:
                     jsonld_stream(rows, onto, fh, rows.folder)
                 else:
@@ -309,7 +316,7 @@ def _export(
             seconds["json-ld"] = time.perf_counter() - start
             bar.advance()
             staged[ONTOLOGY_TTL] = temp_path(out, ONTOLOGY_TTL)
-            with open(staged[ONTOLOGY_TTL], "wb") as fh:
+            with open_temp(staged[ONTOLOGY_TTL]) as fh:
                 stream_rows(onto, "turtle", version).write(fh)
             bar.advance()
             for worker in workers:
@@ -337,7 +344,14 @@ def _checks_to_files(
     seconds: dict[str, float] = {}
     store_dir = rows.folder / "store" if rows.large else None
     extras = _checked_extras(rows, nt, ds, steps, seconds, store_dir)
-    files = {name: write_temp(out, name, producer, pid) for name, producer in extras.items()}
+    files: dict[str, Path] = {}
+    try:
+        for name, producer in extras.items():
+            files[name] = write_temp(out, name, producer, pid)
+    except BaseException:
+        for path in files.values():
+            path.unlink(missing_ok=True)
+        raise
     return files, seconds
 
 

@@ -416,7 +416,7 @@ def convert_ntriples(nt_path: str | Path, out_path: str | Path, fmt: str, versio
 
     formats = {"turtle": ox.RdfFormat.TURTLE, "rdfxml": ox.RdfFormat.RDF_XML}
     text = banner(version)
-    with open(out_path, "wb") as fh:
+    with open_temp(Path(out_path)) as fh:
         out: Any = fh
         if fmt == "turtle":
             fh.write(f"# {text}\n".encode())
@@ -454,6 +454,12 @@ def temp_path(out_dir: Path, name: str, pid: int | None = None) -> Path:
     return Path(tmp)
 
 
+def open_temp(path: Path) -> BinaryIO:
+    """Open a ``temp_path`` file for writing (through ``os.fdopen``, as ``write_atomically`` does,
+    so every export write goes through one call)."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_TRUNC), "wb")
+
+
 def write_temp(
     out_dir: Path,
     name: str,
@@ -463,7 +469,7 @@ def write_temp(
     """Write one producer's bytes to a ``temp_path``; commit it later with ``Ready``."""
     path = temp_path(out_dir, name, pid)
     try:
-        with open(path, "wb") as fh:
+        with open_temp(path) as fh:
             if isinstance(producer, Streamed):
                 producer.write(fh)
             else:
