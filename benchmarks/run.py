@@ -74,12 +74,36 @@ def stage_build_rdf(work: Path, papers: int) -> dict:
     return extra
 
 
-def stage_essay(work: Path, papers: int) -> dict:
-    """``peergraph build`` of the bundled essay, every export (the ≤ 1.5 s target)."""
-    from peergraph.pipeline import build
+ESSAY_RUNS = 7
 
-    result = build(None, work / "essay")
-    return {"triples": result.triples, "files": len(result.files)}
+
+def stage_essay(work: Path, papers: int) -> dict:
+    """``peergraph build`` of the bundled essay, every export (the ≤ 1.5 s target), as a user
+    runs it: the command in its own process (interpreter start and imports included), one
+    warm-up run, then the median of ESSAY_RUNS. Its CPU counts the forked views worker too."""
+    exe = Path(sys.executable).with_name("peergraph")
+    cmd = [str(exe), "build", "-q", "--out", str(work / "essay")]
+    subprocess.run(cmd, check=True)  # warm-up: page cache, .pyc files
+    walls, cpus = [], []
+    for _ in range(ESSAY_RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return {
+        "measured": {
+            "wall": statistics.median(walls),
+            "cpu": statistics.median(cpus),
+            "rss_mib": peak,
+        },
+        "median of": ESSAY_RUNS,
+        "min wall s": round(min(walls), 2),
+        "load average": round(load, 1),
+    }
 
 
 def stage_anchor(work: Path, papers: int) -> dict:
@@ -179,14 +203,15 @@ def child(stage: str, work: Path, papers: int) -> None:
         extra = STAGES[stage](work, papers)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({
+    figures = {
         "wall": time.perf_counter() - wall,
         "cpu": _cpu() - cpu,
         "rss_mib": usage.ru_maxrss / 1024,
         "workers_rss_mib": workers.ru_maxrss / 1024,
         "load": os.getloadavg()[0],
-        "extra": extra,
-    }))  # fmt: skip
+    }
+    figures.update(extra.pop("measured", {}))  # a stage that times its own subprocesses
+    print(json.dumps({**figures, "extra": extra}))
 
 
 def _cpu() -> float:

@@ -198,18 +198,43 @@ def _checked_extras(
     SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store,
     bulk-loaded from the build's N-Triples file ``nt_file`` (the reasoning last: it adds its
     triples to that store). With ``store_dir`` the store is on disk there (RocksDB), so its
-    memory does not grow with the graph; otherwise in memory (small graphs). The HTML views
-    and the ontology docs still read an rdflib Graph:
-    ``build_graph``'s graph, made from the same rows (``data_part``: every row, sorted).
+    memory does not grow with the graph; otherwise in memory (small graphs). The HTML views are
+    drawn from that store's projection, taken before the reasoning, in a forked child on the
+    second core (``view.background``; in-process when the store runs threads, as RocksDB does)
+    while this process runs the checks; the ontology docs read the rows themselves
+    (``RowGraph``, which holds them all). No rdflib Graph of the data is built.
     """
-    import time
 
     import pyoxigraph as ox
 
-    from peergraph.mapping.triples import ontology_graph, rdflib_triples
-
     store = ox.Store(str(store_dir)) if store_dir is not None else ox.Store()
     store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
+    views = None
+    if steps.views:
+        from peergraph.view.background import Background
+        from peergraph.view.render import html_exports
+
+        views = Background(lambda: html_exports(store))  # the store as it is now: asserted only
+    try:
+        extras = _checks_and_docs(store, data_part, ds, steps, seconds)
+        if views is not None:
+            # draw the docs now, while the worker may still be drawing the views
+            extras = {k: v() if k.endswith(".html") and callable(v) else v
+                      for k, v in extras.items()}  # fmt: skip
+            extras.update(views.result())
+    except BaseException:
+        if views is not None:
+            views.cancel()  # no worker outlives a failed build
+        raise
+    return extras
+
+
+def _checks_and_docs(
+    store: object, rows: Iterable[Row], ds: Dataset, steps: Steps, seconds: dict[str, float]
+) -> dict[str, object]:
+    """The checks on ``store`` (raising on violations), then the inferred triples and the docs."""
+    import time
+
     if steps.shacl:
         from peergraph.check.shacl import check_graph
 
@@ -230,20 +255,12 @@ def _checked_extras(
         seconds["reason"] = time.perf_counter() - start
         if steps.reason:
             extras.update(inferred_exports(reasoning))
-    del store
-    if steps.views or steps.docs:
-        graph = ontology_graph()
-        add = graph.add
-        for triple in rdflib_triples(data_part):
-            add(triple)
-        if steps.views:
-            from peergraph.view.render import html_exports
+    if steps.docs:
+        from peergraph.view.docs import RowGraph, docs_exports
 
-            extras.update(html_exports(graph, ds))
-        if steps.docs:
-            from peergraph.view.docs import docs_exports
-
-            extras.update(docs_exports(graph, reasoning))
+        memory = getattr(rows, "memory", None)  # SortedRows keeps a small graph as a list
+        listed = memory if memory is not None else list(rows)
+        extras.update(docs_exports(RowGraph(listed), reasoning))
     return extras
 
 

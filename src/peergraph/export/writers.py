@@ -539,16 +539,21 @@ def stream_rows(
 
 
 class _RowJsonld:
-    """Compact JSON-LD for rows of IRI subjects without lists, as rdflib's serializer writes it.
+    """Compact JSON-LD node objects for rows, as rdflib's serializer writes them.
 
-    Mirrors ``rdflib.plugins.serializers.jsonld.Converter`` for that case (term selection,
-    type coercion, native booleans and numbers, ``@type``), deciding once per (predicate, kind,
-    datatype, language) instead of once per triple.
+    Mirrors ``rdflib.plugins.serializers.jsonld.Converter`` with ``jsonld_context`` (term
+    selection, type coercion, native booleans and numbers, ``@type``, blank nodes as ``_:label``,
+    RDF lists as ``@list``), deciding once per (predicate, kind, datatype, language) instead of
+    once per triple, and without an rdflib graph: the same code serves the essay and 100k findings.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rows: list[tuple[Any, ...]], blank_spans: dict[str, tuple[int, int]]):
+        from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
         from rdflib.plugins.shared.jsonld.context import Context
 
+        self.plain_types = {str(t) for t in PLAIN_LITERAL_TYPES}  # written as JSON natives
+        self.rows = rows
+        self.blank_spans = blank_spans  # blank node label -> its rows
         self.ctx = Context(jsonld_context())
         self.plans: dict[tuple[str, int, str, str], tuple[str, str]] = {}
         self.iris: dict[str, str] = {}
@@ -568,9 +573,6 @@ class _RowJsonld:
         hit = self.plans.get(sig)
         if hit is not None:
             return hit
-        from rdflib.namespace import RDF
-        from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
-
         ctx = self.ctx
         how = ""
         if kind == 2:
@@ -584,7 +586,7 @@ class _RowJsonld:
         if term:
             key = term.name
             if term.type == "@id":
-                how = "shrink" if kind == 0 else "literal"
+                how = {0: "shrink", 1: "blank"}.get(kind, "literal")
             elif term.type == "@vocab":
                 how = "symbol" if kind == 0 else ""
             elif term.type and kind == 2 and dt == term.type:
@@ -594,22 +596,25 @@ class _RowJsonld:
             key_term = ctx.terms.get(key)
             if key_term and (key_term.type or key_term.container):
                 key = p
-            if p == str(RDF.type):
+            if p == _RDF_TYPE:
                 key = ctx.type_key
                 how = "symbol" if kind == 0 else ""
-        if not how:  # Converter.to_raw_value
-            if kind == 0:
-                how = "id"
-            elif dt and any(dt == str(t) for t in PLAIN_LITERAL_TYPES):
-                how = "native"
-            elif dt:
-                how = "typed"
-            elif lang:
-                how = "lang"
-            else:
-                how = "literal"
+        if not how:
+            how = self._raw_how(kind, dt, lang)
         self.plans[sig] = (key, how)
         return key, how
+
+    def _raw_how(self, kind: int, dt: str, lang: str) -> str:
+        """How ``Converter.to_raw_value`` writes an object no context term coerces."""
+        if kind == 0:
+            return "id"
+        if kind == 1:
+            return "node"  # a blank node: a list, or a reference to its own node object
+        if dt in self.plain_types:
+            return "native"
+        if dt:
+            return "typed"
+        return "lang" if lang else "literal"
 
     def value(self, how: str, o: str, dt: str, lang: str) -> Any:
         if how == "literal":
@@ -617,7 +622,14 @@ class _RowJsonld:
         if how == "shrink":
             return self.shrink(o)
         if how == "id":
-            return {"@id": self.shrink(o)}
+            return {"@id": self.shrink(o)} if o != _RDF_NIL else {"@list": []}
+        if how == "blank":
+            return "_:" + o
+        if how == "node":
+            items = self.collection(o)
+            if items is None:
+                return {"@id": "_:" + o}
+            return {"@list": [self.value(self._raw_how(k, d, g), v, d, g) for k, v, d, g in items]}
         if how == "symbol":
             hit = self.symbols.get(o)
             if hit is None:
@@ -631,18 +643,77 @@ class _RowJsonld:
 
         return Literal(o, datatype=URIRef(dt)).toPython()  # native: booleans, numbers
 
+    def collection(self, label: str) -> list[tuple[int, str, str, str]] | None:
+        """The items (kind, value, datatype, language) of the RDF list starting at blank node
+        ``label``, or None when it is not a well-formed list of blank-node cells."""
+        items: list[tuple[int, str, str, str]] = []
+        seen = {label}
+        cell = label
+        while True:
+            span = self.blank_spans.get(cell)
+            if span is None:
+                return None
+            first = rest = None
+            for _, _, _, p, ok, o, dt, lang in self.rows[span[0] : span[1]]:
+                if p == _RDF_FIRST and first is None:
+                    first = (ok, o, dt, lang)
+                elif p == _RDF_REST and rest is None:
+                    rest = (ok, o)
+                elif p != _RDF_TYPE or o != _RDF_LIST:
+                    return None
+            if first is None or rest is None:
+                return None
+            items.append(first)
+            if rest == (0, _RDF_NIL):
+                return items
+            if rest[0] != 1 or rest[1] in seen:
+                return None
+            cell = rest[1]
+            seen.add(cell)
+
     def node(self, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
         props: dict[str, list[Any]] = {}
         for _, _, _, p, ok, o, dt, lang in rows:
             key, how = self.plan(p, ok, dt, lang)
             props.setdefault(key, []).append(self.value(how, o, dt, lang))
-        node: dict[str, Any] = {"@id": self.shrink(rows[0][1])}
+        sk, s = rows[0][0], rows[0][1]
+        node: dict[str, Any] = {"@id": self.shrink(s) if sk == 0 else "_:" + s}
         dumps = json.dumps
         for key, values in props.items():
             if len(values) > 1:
                 values.sort(key=lambda v: dumps(v, sort_keys=True))
             node[key] = values[0] if len(values) == 1 else values
         return node
+
+    def list_cells(self) -> set[str]:
+        """Blank nodes written inside an ``@list`` (the cells of every list used as a value),
+        which therefore get no node object of their own."""
+        cells: set[str] = set()
+        for _, _, _, p, ok, o, _, _ in self.rows:
+            if ok == 1 and p != _RDF_REST:
+                self._add_cells(p, o, cells)
+        return cells
+
+    def _add_cells(self, p: str, label: str, cells: set[str]) -> None:
+        if self.plan(p, 1, "", "")[1] != "node" or self.collection(label) is None:
+            return
+        cell: str | None = label
+        while cell is not None and cell not in cells:
+            cells.add(cell)
+            nxt = None
+            for _, _, _, q, ok, o, _, _ in self.rows[slice(*self.blank_spans[cell])]:
+                if q == _RDF_REST and ok == 1:
+                    nxt = o
+                elif q == _RDF_FIRST and ok == 1:
+                    self._add_cells(q, o, cells)  # a list of lists
+            cell = nxt
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+_RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+_RDF_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+_RDF_LIST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#List"
 
 
 def _dump(value: Any, pad: str) -> str:
@@ -674,43 +745,41 @@ def _UNDEF() -> Any:
 
 
 def jsonld_rows(
-    rows: list[tuple[Any, ...]], onto_rows: list[tuple[Any, ...]], fh: BinaryIO
+    rows: list[tuple[Any, ...]], _onto_rows: list[tuple[Any, ...]] | None, fh: BinaryIO
 ) -> None:
-    """Stream ``_jsonld``'s output for sorted rows, without an rdflib graph of the data.
+    """Stream compact JSON-LD for sorted rows: ``_jsonld``'s bytes without an rdflib graph.
 
-    Subjects that are blank nodes or have ontology triples (lists, OWL axioms) go through
-    rdflib's serializer (small); every other subject is written by ``_RowJsonld``. Node objects
-    are ordered as ``_jsonld`` orders them and the JSON layout is the same (``indent=1``, keys
-    sorted); tests compare the bytes with ``_jsonld``'s.
+    One node object per subject (IRIs and blank nodes alike, the ontology's OWL axioms included),
+    ordered by compact id with blank nodes last, arrays sorted, ``indent=1`` and keys sorted;
+    RDF lists are written as ``@list`` where they are used. Tests compare the bytes with
+    ``_jsonld``'s (rdflib's serializer) and read the file back with rdflib and pyoxigraph.
+    ``_onto_rows`` is not needed any more (the ontology's triples are among ``rows``).
     """
-    import heapq
-
-    from peergraph.mapping.triples import rdflib_triples
-
-    special = {r[1] for r in onto_rows} | {r[1] for r in rows if r[0] == 1}
     spans: list[tuple[int, int]] = []
+    blank_spans: dict[str, tuple[int, int]] = {}
     start = 0
     for i in range(1, len(rows) + 1):
         if i == len(rows) or rows[i][:2] != rows[start][:2]:
-            if rows[start][1] not in special:
-                spans.append((start, i))
+            spans.append((start, i))
+            if rows[start][0] == 1:
+                blank_spans[rows[start][1]] = (start, i)
             start = i
-    small = _jsonld_nodes(rdflib_triples(r for r in rows if r[1] in special))
-    writer = _RowJsonld()
-    keyed = sorted(((writer.shrink(rows[a][1]), a, b) for a, b in spans))
-    ordered = heapq.merge(
-        ((_node_order(n), 0, n) for n in small),
-        (((False, cid), 1, (a, b)) for cid, a, b in keyed),
-        key=lambda item: item[0],
+    writer = _RowJsonld(rows, blank_spans)
+    cells = writer.list_cells()
+    keyed = sorted(
+        (False, writer.shrink(rows[a][1]), a, b)
+        if rows[a][0] == 0
+        else (True, "_:" + rows[a][1], a, b)
+        for a, b in spans
+        if rows[a][0] == 0 or rows[a][1] not in cells
     )
     context = jsonld_context()
     fh.write(b'{\n "@context": ')
     fh.write(json.dumps(context, indent=1, ensure_ascii=False).replace("\n", "\n ").encode())
     fh.write(b',\n "@graph": [')
     first = True
-    for _, which, item in ordered:
-        node = item if which == 0 else writer.node(rows[item[0] : item[1]])
-        text = _dump(node, "\n   ")
+    for _, _, a, b in keyed:
+        text = _dump(writer.node(rows[a:b]), "\n   ")
         fh.write(((",\n  " if not first else "\n  ") + text).encode())
         first = False
     fh.write(b"]\n}\n" if first else b"\n ]\n}\n")

@@ -24,10 +24,18 @@ def safe_json(value: Any) -> str:
 
 
 def vis_assets() -> dict[str, str]:
-    """vis-network's JS and CSS as bundled with pyvis (licence header kept in the JS)."""
-    import pyvis
+    """vis-network's JS and CSS as bundled with pyvis (licence header kept in the JS).
 
-    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    Found with ``find_spec``, which locates the package without running its ``__init__``
+    (that imports pyvis.network, networkx and IPython).
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - broken install
+        raise RuntimeError("pyvis is not installed; it provides the bundled vis-network")
+    package = Path(next(iter(spec.submodule_search_locations))).resolve()
+    lib = package / "templates" / "lib" / f"vis-{VIS_VERSION}"
     js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     css = (lib / "vis-network.css").read_text(encoding="utf-8")
     if "</script" in js.lower() or "</style" in css.lower():  # pragma: no cover - upgrade guard

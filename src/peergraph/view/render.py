@@ -2,9 +2,10 @@
 
 pyvis 0.3.2 loads Bootstrap (and vis-network unless ``in_line``) from CDNs, inserts the heading
 and menu entries unescaped and switches tooltips to raw HTML when a title contains "href". So
-pyvis holds the nodes, edges and options and renders through *our* Jinja template (autoescape on),
-which inlines pyvis's bundled vis-network 9.1.2 and passes all data as one JSON block whose
-``<``, ``>`` and ``&`` are ``\\u`` escapes; the page's JavaScript writes text with ``textContent``.
+the page is *our* Jinja template (autoescape on), which inlines the vis-network 9.1.2 that pyvis
+bundles and passes all data as one JSON block whose ``<``, ``>`` and ``&`` are ``\\u`` escapes;
+the page's JavaScript writes text with ``textContent``. pyvis's ``Network`` only handed our data
+to that template, so it is not imported (its import pulls in IPython: 0.2-0.3 s of every build).
 """
 
 from __future__ import annotations
@@ -30,6 +31,18 @@ def _size(degree: int) -> int:
     return min(48, round(9 + 5 * math.sqrt(degree)))
 
 
+def _ring_key(group_order: list[str]):
+    """Findings around the ring by recovery group, then setting, then id: findings about the
+    same outcomes in the same settings sit side by side, and so do their concepts."""
+    rank = {g: i for i, g in enumerate(group_order)}
+
+    def key(node) -> tuple:
+        groups = sorted(rank.get(g, len(rank)) for g in node.groups) or [len(rank)]
+        return (groups, node.settings, node.id)
+
+    return key
+
+
 def _tooltip(node) -> str:
     """Plain text (vis-network 9 shows titles with innerText)."""
     lines = []
@@ -44,10 +57,18 @@ def _tooltip(node) -> str:
 def vis_payload(view: View, *, title: str = "peergraph") -> dict[str, Any]:
     """Everything the page's script needs, as JSON-ready data (sorted, deterministic)."""
     from peergraph.view.layout import positions
-    from peergraph.view.model import CLASS_BY_KEY, CLASSES
+    from peergraph.view.model import CLASS_BY_KEY, CLASSES, RECOVERY_GROUP_ORDER
 
     degree = view.degree()
-    pos = positions([n.id for n in view.nodes], [(a, b) for a, b, _ in view.edges])
+    pos = positions(
+        [n.id for n in view.nodes],
+        [(a, b) for a, b, _ in view.edges],
+        ring=[
+            n.id
+            for n in sorted(view.nodes, key=_ring_key(RECOVERY_GROUP_ORDER))
+            if n.cls == "finding"
+        ],
+    )
     large = len(view.nodes) > 1000
     nodes = []
     for n in view.nodes:
@@ -162,32 +183,21 @@ def graph_html(
     limit: int | None = None,
     title: str = "peergraph: peer support in mental health recovery",
 ) -> bytes:
-    """The interactive graph page as UTF-8 bytes, built with pyvis and our offline template.
+    """The interactive graph page as UTF-8 bytes: vis-network (as bundled with pyvis) in our
+    offline template.
 
     ``source`` is anything :func:`peergraph.analysis.projection.project` reads (an rdflib Graph,
     a pyoxigraph Store, an RDF file path) or a projection already made. When, after the filters,
     the view has more than ``max_nodes`` (default ``limit``, default :data:`DEFAULT_MAX_NODES`)
     nodes, a deterministic sample is drawn and the page says in a banner what was left out.
     """
-    from pyvis.network import Network
-
     from peergraph.view.model import build_view, filter_view
 
     budget = max_nodes if max_nodes is not None else limit or DEFAULT_MAX_NODES
     view = filter_view(build_view(source), setting=setting, outcome=outcome, max_nodes=budget)
     payload = vis_payload(view, title=title)
-    net = Network(
-        height="100%", width="100%", directed=True, cdn_resources="in_line", heading=title
-    )
-    net.nodes = payload["nodes"]
-    net.edges = payload["edges"]
-    net.node_ids = [n["id"] for n in payload["nodes"]]
-    net.node_map = {n["id"]: n for n in payload["nodes"]}
-    net.options = payload["options"]
-    env = template_env()
-    env.globals.update(page=payload, **vis_assets())
-    net.templateEnv, net.path = env, "graph.html"
-    return net.generate_html().encode("utf-8")
+    template = template_env().get_template("graph.html")
+    return template.render(page=payload, **vis_assets()).encode("utf-8")
 
 
 def html_exports(source: Any, dataset: object = None) -> dict[str, bytes]:
