@@ -796,16 +796,16 @@ def jsonld_stream(
     Node objects are ordered by compact id, rows by full IRI. Within one prefix the two orders
     agree (``prefix:name`` with the same namespace; ids without a prefix are the IRI itself), so
     each node's text goes to a spill file per prefix in ``folder``, in row order, and the files are
-    merged by compact id (``heapq.merge``), with the small rdflib-written nodes (ontology subjects,
-    blank nodes) merged in as ``jsonld_rows`` does. Only one subject's rows and a block of node
-    texts per prefix are in memory at a time.
+    merged by compact id (``heapq.merge``). The ontology's subjects and blank nodes (lists, OWL
+    axioms: small) are kept and written as ``jsonld_rows`` writes them, merged in by the same
+    order. Only one subject's rows and a block of node texts per prefix are in memory at a time.
     """
     import heapq
 
-    from peergraph.mapping.triples import rdflib_triples, read_blocks, write_block
+    from peergraph.mapping.triples import read_blocks, write_block
 
     special = {r[1] for r in onto_rows}
-    writer = _RowJsonld()
+    writer = _RowJsonld([], {})  # data subjects refer to no blank node
     small_rows: list[tuple[Any, ...]] = []
     spills: dict[str, tuple[Path, BinaryIO, list[tuple[str, str]], list[str]]] = {}
 
@@ -849,8 +849,9 @@ def jsonld_stream(
                 for cid, text in block:
                     yield (False, cid), text
 
-    small = ((_node_order(n), _dump(n, _PAD)) for n in _jsonld_nodes(rdflib_triples(small_rows)))
-    merged = heapq.merge(small, *(read(e[0]) for e in spills.values()), key=lambda x: x[0])
+    merged = heapq.merge(
+        _small_nodes(small_rows), *(read(e[0]) for e in spills.values()), key=lambda x: x[0]
+    )
     fh.write(b'{\n "@context": ')
     context = json.dumps(jsonld_context(), indent=1, ensure_ascii=False).replace("\n", "\n ")
     fh.write(context.encode())
@@ -865,6 +866,30 @@ def jsonld_stream(
 
 
 _PAD = "\n   "  # the indentation of a node object's members in peergraph.jsonld
+
+
+def _small_nodes(rows: list[tuple[Any, ...]]) -> list[tuple[tuple[bool, str], str]]:
+    """(order key, text) of the node objects of sorted ``rows`` as ``jsonld_rows`` writes them:
+    list cells inside their ``@list``, not as nodes of their own."""
+    spans: list[tuple[int, int]] = []
+    blank_spans: dict[str, tuple[int, int]] = {}
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i][:2] != rows[start][:2]:
+            spans.append((start, i))
+            if rows[start][0] == 1:
+                blank_spans[rows[start][1]] = (start, i)
+            start = i
+    writer = _RowJsonld(rows, blank_spans)
+    cells = writer.list_cells()
+    return sorted(
+        (
+            (False, writer.shrink(rows[a][1])) if rows[a][0] == 0 else (True, "_:" + rows[a][1]),
+            _dump(writer.node(rows[a:b]), _PAD),
+        )
+        for a, b in spans
+        if rows[a][0] == 0 or rows[a][1] not in cells
+    )
 
 
 def row_exports(
