@@ -457,7 +457,7 @@ def temp_path(out_dir: Path, name: str, pid: int | None = None) -> Path:
 def open_temp(path: Path) -> BinaryIO:
     """Open a ``temp_path`` file for writing (through ``os.fdopen``, as ``write_atomically`` does,
     so every export write goes through one call)."""
-    return os.fdopen(os.open(path, os.O_WRONLY | os.O_TRUNC), "wb")
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def write_temp(
