@@ -83,7 +83,8 @@ def evaluate(data_dir: Path = ROOT / "data") -> dict[str, dict[str, float | int]
     for draft in ex.findings:
         p = predicted[draft.sentence.text]
         p["outcomes"].update(draft.outcomes)
-        p["intervention"].add(draft.intervention)
+        if draft.intervention:  # a draft without one predicts nothing (not a wrong "None")
+            p["intervention"].add(draft.intervention)
         p["cites"].update(draft.cites)
         if draft.direction:
             p["direction"].add(draft.direction)

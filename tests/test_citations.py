@@ -329,11 +329,87 @@ def test_year_suffix_lists_give_one_citation_per_year(name: str, year: int, sfx:
     years_text = ", ".join(f"{year}{s}" for s in sfx)
     text = f"Shown before ({name}, {years_text})."
     found = find_citations(text)
-    assert [(c.families, c.year, c.year_suffix) for c in found] == [
-        ((name,), year, s) for s in sfx
-    ]
+    assert [(c.families, c.year, c.year_suffix) for c in found] == [((name,), year, s) for s in sfx]
     refs = assign_keys(
         parse_reference(f"{name}, A. ({year}{s}). Title {s}. Journal, 1, 2.") for s in sfx
     )
     resolved, unresolved = resolve_all(text, refs)
     assert [r.key[-1] for _, r in resolved] == sfx and unresolved == []
+
+
+# --- numeric citations in curated data: validation against the numbered list ----------------------
+
+NUMBERED_SOURCE = (
+    "Peer support raised hope (1,3) and lowered stigma (2–4).\n\n"
+    "References\n"
+    "1. Arden K, Boyle M. Peer work on wards. J Care. 2019;3(1):22–7.\n"
+    "2. Cole DP, Dunn E. Hope and recovery. Psychiatr Serv. 2020;71:1–9.\n"
+    "3. Ford G. Ward climate. J Nurs. 2018;12:3–5.\n"
+    "4. Gray A, Hill B. Peer roles. BMC Psychiatry. 2021;21:10.\n"
+)
+
+
+def _numbered_data(tmp_path: Path, cites: str, refs_file: str | None = None) -> Path:
+    """The bundled data plus a hand-added Vancouver source and one finding on its sentence."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parents[1] / "data", data)
+    (data / "sources" / "vanc.txt").write_text(NUMBERED_SOURCE, encoding="utf-8")
+    entry = "  - id: vanc\n    title: A numbered review\n    file: sources/vanc.txt\n"
+    if refs_file is not None:
+        (data / "sources" / "vanc.refs.yaml").write_text(refs_file, encoding="utf-8")
+        entry += "    references_file: sources/vanc.refs.yaml\n"
+    with (data / "sources.yaml").open("a", encoding="utf-8") as f:
+        f.write(entry)
+    (data / "findings").mkdir(exist_ok=True)
+    (data / "findings" / "vanc.yaml").write_text(
+        "findings:\n  - id: V1\n    source: vanc\n    label: Hope rose\n"
+        '    quote: "Peer support raised hope (1,3) and lowered stigma (2–4)."\n'
+        f"    cites: {cites}\n    intervention: peer-support\n    outcomes: [hope, stigma]\n"
+        "    certainty: asserted\n",
+        encoding="utf-8",
+    )
+    return data
+
+
+def test_numeric_citations_in_a_quote_validate_against_the_numbered_list(tmp_path: Path) -> None:
+    from peergraph.ingest.dataset import load
+
+    ds = load(_numbered_data(tmp_path, "[arden2019, cole2020, ford2018, gray2021]"))
+    source = ds.sources["vanc"]
+    assert source.style == "vancouver"
+    assert source.labels == {"arden2019": "1", "cole2020": "2", "ford2018": "3", "gray2021": "4"}
+    [finding] = [f for f in ds.findings if f.source == "vanc"]
+    assert finding.cites == ["arden2019", "cole2020", "ford2018", "gray2021"]
+
+
+def test_cites_that_disagree_with_the_numbers_name_the_right_keys(tmp_path: Path) -> None:
+    from peergraph.errors import DataError
+    from peergraph.ingest.dataset import load
+
+    with pytest.raises(DataError) as err:
+        load(_numbered_data(tmp_path, "[arden2019]"))
+    [problem] = err.value.problems
+    assert problem.field == "cites"
+    assert "use cites: [arden2019, ford2018, cole2020, gray2021]" in str(problem)
+
+
+def test_a_stored_reading_is_used_instead_of_the_text_and_checked(tmp_path: Path) -> None:
+    from peergraph.errors import DataError
+    from peergraph.ingest.dataset import load
+
+    # extract's stored reading: the build takes these keys and offsets, not a re-parse
+    stored = (
+        "style: vancouver\nreferences:\n"
+        '  - {key: "arden2019", label: "1", start: 70, end: 133, authors: [["Arden", "K"]], '
+        "year: 2019}\n"
+        "citations:\n  - [25, 30, arden2019]\n  - [50, 55, null]\n"
+    )
+    with pytest.raises(DataError) as err:
+        load(_numbered_data(tmp_path, "[arden2019]", stored))
+    messages = [str(p) for p in err.value.problems]
+    assert any("in-text citation '(2–4)' matches no reference of vanc" in m for m in messages)
+    broken = stored.replace("end: 133", "end: 99999")
+    with pytest.raises(DataError, match="offsets 70-99999 are outside vanc.txt"):
+        load(_numbered_data(tmp_path / "b", "[arden2019]", broken))

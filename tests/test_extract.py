@@ -287,3 +287,19 @@ def test_any_text_drafts_verbatim_quotes_that_render_as_valid_yaml(text: str) ->
     doc = yaml.safe_load(render_findings_yaml(ex))
     ready = [f for f in ex.findings if not f.blocked]
     assert [r["quote"] for r in doc["findings"]] == [f.sentence.text for f in ready]
+
+
+def test_the_build_reads_the_stored_reading_and_refuses_it_once_the_text_changed(
+    data_copy: Path,
+) -> None:
+    written = write_drafts(REVIEW, data_copy)
+    refs_file = written.source_file.with_name(written.source_file.stem + ".refs.yaml")
+    stored = yaml.safe_load(refs_file.read_text("utf-8"))
+    assert stored["style"] == "apa" and len(stored["references"]) == 6
+    source = load(data_copy, include_drafts=True).sources[written.extraction.source_id]
+    assert sorted(source.references) == sorted(r["key"] for r in stored["references"])
+    assert [None] == [k for _, _, k in source.citations or () if k is None]  # 'Ghost et al.'
+    text = written.source_file.read_text("utf-8")
+    written.source_file.write_text(text.replace("Peer", "Peer-", 1), encoding="utf-8")
+    with pytest.raises(DataError, match="changed since this reading was stored"):
+        load(data_copy, include_drafts=True)

@@ -32,9 +32,9 @@ def result() -> dict:
 # style -> (references P, R, citation items P, R) measured, minus 0.03
 MEASURED = {
     "apa": (0.95, 0.94, 0.94, 0.92),
-    "harvard": (0.97, 0.93, 0.93, 0.92),
-    "chicago": (0.95, 0.94, 0.95, 0.92),
-    "vancouver": (0.94, 0.92, 0.96, 0.96),
+    "harvard": (0.97, 0.96, 0.95, 0.94),
+    "chicago": (0.95, 0.95, 0.95, 0.92),
+    "vancouver": (0.95, 0.95, 0.97, 0.97),
     "numbered": (0.97, 0.97, 0.97, 0.97),
 }
 
@@ -47,6 +47,18 @@ def test_references_and_citation_items_per_style(result: dict, style: str) -> No
     assert s["references"]["recall"] >= ref_r, s
     assert s["citation_items"]["precision"] >= cit_p, s
     assert s["citation_items"]["recall"] >= cit_r, s
+
+
+def test_every_document_reads_references_and_citation_items_at_the_target(result: dict) -> None:
+    """The issue's target, 0.95 precision and recall, holds per document, not only per style."""
+    low = [
+        (row["document"], measure, key, row[measure][key])
+        for row in result["documents"]
+        for measure in ("references", "citation_items")
+        for key in ("precision", "recall")
+        if row[measure][key] < 0.95
+    ]
+    assert low == []
 
 
 def test_style_is_detected_per_document(result: dict) -> None:

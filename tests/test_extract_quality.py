@@ -29,9 +29,13 @@ def scores() -> dict:
         ("outcomes (cited)", 0.9),
         # directions come only from an effect phrase bound to a named outcome (issue 14); the
         # curators also inferred some from context ("supports its value"), which extract must
-        # not: measured 0.79 (cited) and 0.70
-        ("direction (cited)", 0.75),
-        ("direction", 0.65),
+        # not: measured 0.86 (cited) and 0.81
+        ("direction (cited)", 0.83),
+        ("direction", 0.78),
+        # an intervention only when the sentence names it: by a label, by who delivers it
+        # ("skilled peer workers") or by "it"/"its" for the one the sentence before named;
+        # definitions and sentences about settings or integration name none: measured 0.70
+        ("intervention", 0.65),
         ("mechanisms", 0.9),
     ],
 )
@@ -39,13 +43,15 @@ def test_recall_on_the_curated_essay(scores: dict, field: str, recall: float) ->
     assert scores[field]["recall"] >= recall, scores["_misses"]
 
 
-@pytest.mark.parametrize("field", ["cites", "settings", "outcomes", "direction", "mechanisms"])
+@pytest.mark.parametrize(
+    "field", ["cites", "settings", "outcomes", "direction", "mechanisms", "intervention"]
+)
 def test_precision_on_the_curated_essay(scores: dict, field: str) -> None:
     assert scores[field]["precision"] >= 0.85
 
 
 def test_direction_precision_is_high_because_directions_are_not_guessed(scores: dict) -> None:
-    assert scores["direction"]["precision"] >= 0.9
+    assert scores["direction"]["precision"] >= 0.95  # measured 1.00 (17 of 17)
 
 
 def test_document_figures(scores: dict) -> None:

@@ -75,3 +75,50 @@ def test_these_outcomes_takes_the_previous_sentence_outcomes() -> None:
     symptoms = tag_sentence("It led to reductions in these symptoms.", previous=tag_sentence(
         "Clinical recovery means fewer symptoms such as anxiety or psychosis."))  # fmt: skip
     assert symptoms.ids("outcomes") == ["symptoms", "anxiety", "psychosis"]
+
+
+# --- what a sentence names without a vocabulary label (issue 14, point 4) --------------------
+
+
+def test_a_pronoun_stands_for_the_intervention_of_the_sentence_before() -> None:
+    previous = tag_sentence("Peer support groups meet weekly on the ward.")
+    t = tag_sentence("As a low-cost approach, it offers members more hope.", previous=previous)
+    [tag] = [x for x in t.tags if x.field == "intervention"]
+    assert (tag.concept, tag.text) == ("peer-support-group", "it")
+    chained = tag_sentence("Its value lies in shared experience.", previous=t)
+    assert chained.ids("intervention") == ["peer-support-group"]
+
+
+def test_an_expletive_it_or_no_intervention_before_names_none() -> None:
+    previous = tag_sentence("Peer support groups meet weekly on the ward.")
+    t = tag_sentence("It is important to note that hope rose.", previous=previous)
+    assert t.ids("intervention") == []
+    assert tag_sentence("Its members report more hope.").ids("intervention") == []
+    assert (
+        tag_sentence("It helps.", previous=tag_sentence("Wards are busy.")).ids("intervention")
+        == []
+    )
+
+
+def test_who_delivers_it_names_the_intervention() -> None:
+    assert _ids("Teams that keep skilled peer workers report less stigma.", "intervention") == [
+        "peer-support-worker"
+    ]
+    assert _ids("Peer-designed programs foster agency.", "intervention") == ["peer-support"]
+
+
+def test_a_cue_governing_to_deliver_binds_to_the_outcome() -> None:
+    t = tag_sentence(
+        "Online programmes foster agency but may lack the consistency or resourcing to deliver "
+        "strong clinical outcomes."
+    )
+    assert t.outcome_directions == {"agency": "improves", "clinical-recovery": "inconsistent"}
+
+
+def test_these_outcomes_do_not_mean_the_ones_set_aside_before() -> None:
+    previous = tag_sentence(
+        "The role goes beyond symptom management, encompassing hope and identity."
+    )
+    assert previous.set_aside == ("symptoms",)
+    t = tag_sentence("Peer support promotes these outcomes.", previous=previous)
+    assert t.outcome_directions == {"hope": "improves", "identity": "improves"}

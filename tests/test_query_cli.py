@@ -113,7 +113,9 @@ def test_param_values_cannot_inject_sparql(capsys):
 def test_unknown_param_and_unknown_query_are_usage_errors(capsys):
     code, _, err = cli(capsys, "query", "support-levels", "-p", "outcome=hope")
     assert code == 2
-    assert err == "Error: query 'support-levels' has no parameter 'outcome' (parameters: none)\n"
+    assert err == (
+        "Error: query 'support-levels' has no parameter 'outcome' (parameters: limit, offset)\n"
+    )
     code, _, err = cli(capsys, "query", "papers-rankd")
     assert code == 2 and "did you mean 'papers-ranked'?" in err
     code, _, err = cli(capsys, "query", "persistence", "-p", "oops")

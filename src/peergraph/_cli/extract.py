@@ -42,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"Warning: {warning}", file=sys.stderr)
     if not args.quiet and not args.dry_run:
         print(ex.summary())
+        stored = f", {written.references_file}" if written.references_file else ""
         print(
-            f"wrote {written.source_file}, {written.findings_file}; added to {written.sources_yaml}"
+            f"wrote {written.source_file}{stored}, {written.findings_file}; "
+            f"added to {written.sources_yaml}"
         )
         print("review them, then: peergraph build --include-drafts --out /tmp/check")
     return 0

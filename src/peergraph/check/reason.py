@@ -18,6 +18,7 @@ temporary directory that is removed afterwards.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -307,22 +308,29 @@ def sparql_rules(graph: Graph | pyoxigraph.Store, max_rounds: int = 20) -> Reaso
     )
     head, _, body = text.partition("#---")
     prefixes = "\n".join(ln for ln in head.splitlines() if ln.startswith("PREFIX"))
-    first = "\n".join(ln for ln in head.splitlines() if not ln.startswith(("PREFIX", "#")))
-    updates = [prefixes + "\n" + u for u in [first, *body.split("#---")] if u.strip()]
+    blocks = [b for b in [head, *body.split("#---")] if _rule_text(b)]
+    stages: dict[str, list[str]] = {"properties": [], "once": [], "types": []}
+    for block in blocks:
+        stage = re.search(r"^# stage: (\w+)$", block, re.MULTILINE)
+        stages[stage[1] if stage else "types"].append(prefixes + "\n" + _rule_text(block))
     store = open_store(graph)
     pg_type = ox.NamedNode(str(RDF.type))
     asserted = {
         (q.subject.value, q.object.value)
         for q in store.quads_for_pattern(None, pg_type, None)
-        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(PG)
+        if isinstance(q.subject, ox.NamedNode)
+        and isinstance(q.object, ox.NamedNode)
+        and q.object.value.startswith(PG)
     }
-    size = -1
-    for _ in range(max_rounds):
-        if len(store) == size:
-            break
-        size = len(store)
-        for update in updates:
+    if bool(store.query(_TYPE_IS_SCHEMA_PROPERTY)):  # types feed every rule: no stages
+        _fixpoint(store, [u for s in stages.values() for u in s], max_rounds)
+    else:
+        # rules on property triples to their fixpoint, then the ones that only read those once,
+        # then only the rules that read types loop: about 3x less work than looping them all
+        _fixpoint(store, stages["properties"], max_rounds)
+        for update in stages["once"]:
             store.update(update)
+        _fixpoint(store, stages["types"], max_rounds)
     clash_query = (
         resources.files("peergraph.check").joinpath("owl-rl-clashes.rq").read_text("utf-8")
     )
@@ -344,6 +352,35 @@ def sparql_rules(graph: Graph | pyoxigraph.Store, max_rounds: int = 20) -> Reaso
         and (q.subject.value, q.object.value) not in asserted
     )
     return ReasonResult(inferred=inferred, reasoners={"data (types)": RULES})
+
+
+# rdf:type as a property the rules read (sub-property, inverse, domain, range, restriction):
+# then types can feed the property rules, and every rule must loop
+_TYPE_IS_SCHEMA_PROPERTY = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+ASK { { rdf:type rdfs:subPropertyOf|rdfs:domain|rdfs:range|owl:inverseOf ?x }
+      UNION { ?y rdfs:subPropertyOf|owl:inverseOf|owl:onProperty rdf:type } }
+"""
+
+
+def _rule_text(block: str) -> str:
+    """A rule block without its PREFIX and comment lines."""
+    return "\n".join(
+        ln for ln in block.splitlines() if ln.strip() and not ln.startswith(("PREFIX", "#"))
+    )
+
+
+def _fixpoint(store: pyoxigraph.Store, updates: list[str], max_rounds: int) -> None:
+    """Apply ``updates`` in order, round after round, until a round adds nothing."""
+    size = -1
+    for _ in range(max_rounds):
+        if len(store) == size:
+            return
+        size = len(store)
+        for update in updates:
+            store.update(update)
 
 
 def _clash_graph(store: pyoxigraph.Store, clashes: list[str]) -> Graph:

@@ -162,7 +162,10 @@ def _value_filter(shapes: Graph, shape: Node, name: str, param: Node) -> str:
         # xsd:nonNegativeInteger) as xsd:integer, but keeps an ill-formed lexical form apart
         return f"FILTER(!(isLiteral(?value) && sameTerm(?value, STRDT(STR(?value), {_n3(param)}))))"
     if name == "class":
-        return f"FILTER NOT EXISTS {{ ?value <{RDF_NS}type>/<{RDFS_NS}subClassOf>* {_n3(param)} }}"
+        # MINUS, not FILTER NOT EXISTS: oxigraph finds the class's instances once and subtracts
+        # them (a hash join), instead of one path search per value: ~6x faster at 100k findings.
+        # Same result: the one shared variable, ?value, is always bound.
+        return f"MINUS {{ ?value <{RDF_NS}type>/<{RDFS_NS}subClassOf>* {_n3(param)} }}"
     if name == "in":
         allowed = " || ".join(f"sameTerm(?value, {_n3(t)})" for t in _list(shapes, param))
         return f"FILTER(!({allowed or 'false'}))"
@@ -229,9 +232,12 @@ def _property_queries(shapes: Graph, prop: Node, prologue: str, target: str) -> 
         if name == "minCount" and int(param) == 1 and isinstance(path_node, URIRef):
             # no aggregate: about 3x faster (oxigraph evaluates a complex path inside NOT EXISTS
             # from scratch, so only for a plain property)
+            sparql = f"{prologue}\nSELECT ?this WHERE {{ {focus} MINUS {{ ?this {path} ?value }} }}"
+        elif name == "maxCount" and int(param) == 1 and isinstance(path_node, URIRef):
+            # two distinct values instead of a count per focus node: ~3x faster
             sparql = (
-                f"{prologue}\nSELECT ?this WHERE {{ {focus} "
-                f"FILTER NOT EXISTS {{ ?this {path} ?value }} }}"
+                f"{prologue}\nSELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value , ?_b . "
+                f"FILTER(!sameTerm(?value, ?_b)) }}"
             )
         elif name in ("minCount", "maxCount"):
             op = "<" if name == "minCount" else ">"

@@ -212,8 +212,13 @@ def _jats_reference(ref: ET.Element, raw: str, start: int) -> Reference:
     )
     year_el = next((e for e in ref.iter() if _local(e.tag) == "year"), None)
     year_text = "".join(year_el.itertext()) if year_el is not None else ""
-    m = re.search(r"((?:19|20)\d{2})([a-z]?)", year_text) or re.search(
-        r"(?<!\d)((?:19|20)\d{2})([a-z]?)(?!\d)", raw
+    # without <year>, the year printed outside the title and source ("... 2018–19. Trust,
+    # 28 Jun 2019"): a year in a title is what the work is about, not when it appeared
+    loose = r"(?<!\d)((?:19|20)\d{2})([a-z]?)(?!\d)"
+    m = (
+        re.search(r"((?:19|20)\d{2})([a-z]?)", year_text)
+        or re.search(loose, _text_outside(ref, ("article-title", "source", "chapter-title", "uri")))
+        or re.search(loose, raw)
     )
     doi = None
     for e in ref.iter():
@@ -238,6 +243,16 @@ def _jats_reference(ref: ET.Element, raw: str, start: int) -> Reference:
         article_number=None, doi=doi.lower() if doi else None,
         authors_truncated=any(_local(e.tag) == "etal" for e in ref.iter()),
     )  # fmt: skip
+
+
+def _text_outside(elem: ET.Element, skip: tuple[str, ...]) -> str:
+    """The text of ``elem`` without the elements named in ``skip`` (their tails kept)."""
+    parts = [elem.text or ""]
+    for child in elem:
+        if _local(child.tag) not in skip:
+            parts.append(_text_outside(child, skip))
+        parts.append(child.tail or "")
+    return " ".join(parts)
 
 
 def _xref_citations(

@@ -5,8 +5,10 @@ what the curated data would hold: the parsed reference list, one draft finding p
 sentence (tags from :mod:`peergraph.curate.tagging`, citations resolved by
 :mod:`peergraph.text.citations`),
 the citations that resolve to nothing, and papers whose DOI is already in the data with different
-details. ``write_drafts`` copies the document under ``data/sources/``, appends a ``draft: true``
-source entry to ``sources.yaml`` and writes ``data/findings/<source>.yaml``; every record is
+details. ``write_drafts`` copies the document under ``data/sources/`` with the reading of its
+references and citations beside it (``*.refs.yaml``, which the build reads back instead of
+re-parsing), appends a ``draft: true`` source entry to ``sources.yaml`` and writes
+``data/findings/<source>.yaml``; every record is
 ``draft: true`` and carries the matched spans as YAML comments, so it validates with
 ``--include-drafts`` and a curator accepts it by deleting that line.
 """
@@ -31,6 +33,7 @@ from peergraph.curate.tagging import (
     tag_sentence,
 )
 from peergraph.errors import Problem, UsageError
+from peergraph.ingest.sourcerefs import REFS_SUFFIX, render_references
 from peergraph.ingest.vocabulary import Vocabulary, load_vocabulary
 from peergraph.text.citations import Citation, resolve_all
 from peergraph.text.references import (
@@ -38,14 +41,13 @@ from peergraph.text.references import (
     ReferenceParseError,
     find_reference_section,
     fold_name,
-    parse_reference_lines,
 )
 from peergraph.text.sentences import Span, split_sentences
 from peergraph.text.styles import (
     STYLES,
     ParsedList,
     find_style_citations,
-    parse_reference_list,
+    read_reference_list,
     resolve_style_citations,
 )
 
@@ -60,6 +62,7 @@ __all__ = [
     "extract_text",
     "read_document",
     "render_findings_yaml",
+    "render_references_file",
     "write_drafts",
 ]
 
@@ -147,8 +150,8 @@ class Extraction:
 
     def warnings(self) -> list[str]:
         out = [
-            f"reference list: {e} (the build reports this line until it is fixed or removed in "
-            "the copy under sources/)"
+            f"reference list: {e} (left out of the stored references; add it to the "
+            "sources/*.refs.yaml file by hand if a finding cites it)"
             for e in self.reference_errors
         ]
         if self.heading is None:
@@ -241,14 +244,15 @@ def extract_text(
         found_heading: str | None = heading
     except ReferenceParseError:
         body_end, found_heading = len(text), None
-    refs, errors = parse_reference_lines(text, heading) if found_heading else ([], [])
+    refs: list[Reference] = []
+    errors: list[ReferenceParseError] = []
     parsed: ParsedList | None = document.parsed
-    if parsed is None and found_heading and (errors or not refs):
-        try:
-            parsed = parse_reference_list(text, heading)
-        except ReferenceParseError:
-            parsed = None
-    style = "apa" if refs and not errors else None
+    if parsed is None and found_heading:
+        parsed = read_reference_list(text, heading)
+    style = None
+    if parsed is not None and parsed.by_line:  # APA, one per line: resolved sentence by sentence
+        refs, errors, parsed = parsed.references, parsed.errors, None
+        style = "apa" if refs and not errors else None
     labels: dict[str, str] = {}
     by_sentence: dict[int, tuple[list, list]] | None = None
     all_pairs: list[tuple[Citation, Reference]] = []
@@ -292,8 +296,9 @@ def extract_text(
             continue  # nothing to say about it
         n += 1
         cites = tuple(dict.fromkeys(ref.key for _, ref in resolved))
+        undated = tuple(ref.key for _, ref in resolved if not ref.year)
         findings += _drafts(
-            f"{source_id}.{n:03d}", span, text, cites, tuple(unresolved), tagging, claim
+            f"{source_id}.{n:03d}", span, text, cites, tuple(unresolved), tagging, claim, undated
         )
     return Extraction(
         source_id=source_id,
@@ -324,6 +329,7 @@ def _drafts(
     unresolved: tuple[Citation, ...],
     tagging: Tagging,
     claim: tuple[bool, str] = (True, ""),
+    undated: tuple[str, ...] = (),
 ) -> list[DraftFinding]:
     """One draft per effect direction of the sentence (like curated F12a/F12b).
 
@@ -345,6 +351,11 @@ def _drafts(
     if unresolved:
         names = ", ".join(f"'{c.raw}'" for c in unresolved)
         blocked = f"in-text citation {names} matches no reference: fix the reference list first"
+    elif undated:
+        blocked = (
+            f"cites {', '.join(undated)}, which prints no year (a paper needs one): add its year "
+            "to the sources/*.refs.yaml file first"
+        )
     elif not claim[0]:
         blocked = f"does not read as an empirical claim (cue: '{claim[1]}'); delete it if so"
     elif not groups:
@@ -378,6 +389,32 @@ def _drafts(
             )
         )
     return out
+
+
+def render_references_file(ex: Extraction, text_file: str) -> str:
+    """What extract read of the reference list and citations, for the build to read back.
+
+    The build does not re-parse a drafted source: JATS and PDF references and citations came
+    from markup and layout, and any style's numeric citations need the numbered list.
+    """
+    undated = [r for r in ex.references if not r.year]
+    gone = {r.key for r in undated}
+    cited = [(c.start, c.end, None if ref.key in gone else ref.key) for c, ref in ex.citations]
+    cited += [(c.start, c.end, None) for c in ex.unresolved]
+    notes = [str(e) for e in ex.reference_errors] + [
+        f"reference {r.key} ({' '.join(r.raw.split())[:60]!r}) prints no year, and a paper in "
+        "the graph needs one: add it below with its year if a finding cites it"
+        for r in undated
+    ]
+    return render_references(
+        [r for r in ex.references if r.year],
+        ex.labels,
+        dict.fromkeys(cited),
+        style=ex.style or "apa",
+        text_file=text_file,
+        text_sha256=hashlib.sha256(ex.text.encode("utf-8")).hexdigest(),
+        notes=notes,
+    )
 
 
 def _q(value: str) -> str:
@@ -459,9 +496,10 @@ def _record_lines(f: DraftFinding, source_id: str) -> list[str]:
     if f.direction:
         rec.append(f"  direction: {f.direction}")
     level, cue = f.certainty
-    if cue:
-        line = f"certainty: {{level: {level}, cue: {_q(cue)}}}"
-        rec.append(f"  {line}" if _certainty_field() else f"  # {line}")
+    # every finding states its certainty (the graph's shapes require one): "asserted" when no
+    # hedge or negation cue was found
+    line = f"certainty: {{level: {level}, cue: {_q(cue)}}}" if cue else f"certainty: {level}"
+    rec.append(f"  {line}" if _certainty_field() else f"  # {line}")
     for name, ids in f.values.items():
         if ids:
             rec.append(f"  {name}: {_flow(ids)}")
@@ -527,6 +565,7 @@ class WrittenDrafts:
     source_file: Path
     findings_file: Path
     sources_yaml: Path
+    references_file: Path | None = None  # the stored reading of the list and citations
 
 
 def _existing_sources(data_dir: Path) -> tuple[dict[str, list[Reference]], dict[str, str]]:
@@ -627,6 +666,7 @@ def write_drafts(
     if ex.format != "text":
         suffix = ".txt"  # the text read from the JATS or PDF, which the offsets point into
     source_file = data / "sources" / f"{index:03d}_{digest}{suffix}"
+    refs_file = source_file.with_name(source_file.stem + REFS_SUFFIX) if ex.heading else None
 
     before = sources_yaml.read_text(encoding="utf-8") if sources_yaml.is_file() else "sources:\n"
     entry = (
@@ -635,6 +675,7 @@ def write_drafts(
         + f"    title: {_q(ex.title)}\n"
         + f"    file: sources/{source_file.name}\n"
         + f"    references_heading: {_q(ex.heading or '')}\n"
+        + (f"    references_file: sources/{refs_file.name}\n" if refs_file else "")
         + "    draft: true   # added by peergraph extract; delete this line to accept the source\n"
     )
     after = before + entry
@@ -655,6 +696,8 @@ def write_drafts(
         shutil.copyfile(path, source_file)  # byte-for-byte, line endings kept
     else:
         source_file.write_text(ex.text, encoding="utf-8")
+    if refs_file is not None:
+        refs_file.write_text(render_references_file(ex, source_file.name), encoding="utf-8")
     findings_file.write_text(render_findings_yaml(ex), encoding="utf-8")
     sources_yaml.write_text(after, encoding="utf-8")
-    return WrittenDrafts(ex, source_file, findings_file, sources_yaml)
+    return WrittenDrafts(ex, source_file, findings_file, sources_yaml, refs_file)

@@ -88,6 +88,9 @@ class Tagging:
     tags: tuple[Tag, ...]
     cues: tuple[Tag, ...]  # direction cue words, field "direction"
     outcome_directions: dict[str, str | None]  # outcome id -> direction id (None: no cue)
+    # outcomes named only to be set aside ("goes beyond symptom management"): "these outcomes"
+    # in the next sentence does not mean them
+    set_aside: tuple[str, ...] = ()
 
     def ids(self, field: str) -> list[str]:
         """Concept ids of one field, in order of first appearance, without repeats."""
@@ -216,6 +219,46 @@ _ANAPHOR = re.compile(
     r"domains|dimensions)\b",
     re.IGNORECASE,
 )
+# Mentions that name who delivers an intervention: "skilled peer workers" are peer support
+# workers, "peer-designed programs" are peer support (tagged at the same words)
+_DELIVERED_BY = {
+    ("populations", "peer-workers"): "peer-support-worker",
+    ("settings", "peer-run"): "peer-support",
+}
+# "it" / "its" standing for the intervention of the sentence before; not the "it" of "it is
+# important to note that" or "it may be that"
+_PRONOUN = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
+_EXPLETIVE = re.compile(
+    r"\s+(?:is|was|has\s+been|seems|appears|may\s+be|might\s+be|remains)\s+(?:\w+\s+){0,2}"
+    r"(?:to|that|whether|how|why|when)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_intervention(sentence: str, tags: list[Tag], previous: Tagging | None) -> list[Tag]:
+    """Intervention tags for a sentence that names none by a vocabulary label, but names it all
+    the same: by who delivers it, or by a pronoun for the previous sentence's intervention
+    ("As a lived-experience-based approach, it offers ..."). Empty when it names one already."""
+    if any(t.field == "intervention" for t in tags):
+        return []
+    implied = [
+        Tag("intervention", _DELIVERED_BY[(t.field, t.concept)], t.start, t.end, t.text)
+        for t in tags
+        if (t.field, t.concept) in _DELIVERED_BY
+    ]
+    if implied:
+        return implied[:1]
+    before = previous.ids("intervention") if previous is not None else []
+    if len(before) != 1:
+        return []
+    for m in _PRONOUN.finditer(sentence):
+        if m.group().lower() == "it" and _EXPLETIVE.match(sentence, m.end()):
+            continue
+        return [Tag("intervention", before[0], m.start(), m.end(), m.group())]
+    return []
+
+
+_BEYOND = re.compile(r"\b(?:beyond|rather\s+than|other\s+than|apart\s+from)\s+$", re.IGNORECASE)
 # a definition ("X refers to improvements in Y") states no effect
 _DEFINITION = re.compile(r"\b(?:refers?\s+to|is\s+defined\s+as|defined\s+as)\b", re.IGNORECASE)
 
@@ -242,9 +285,10 @@ def tag_sentence(
     tags: list[Tag] = []
     for field in FIELDS:
         tags += _find_terms(sentence, field, patterns[field])
+    tags += _named_intervention(sentence, tags, previous)
     if previous is not None:
         for m in _ANAPHOR.finditer(sentence):
-            inherited = previous.ids("outcomes")
+            inherited = [o for o in previous.ids("outcomes") if o not in previous.set_aside]
             if m.group("symptoms"):
                 inherited = [o for o in inherited if o in NEGATIVE_OUTCOMES]
             tags += [Tag("outcomes", o, m.start(), m.end(), m.group()) for o in inherited]
@@ -270,8 +314,10 @@ def tag_sentence(
         ]
         after = [c for c in cues if c.start >= tag.end and _bound_after(sentence, tag, c)]
         cue = before[-1] if before else (after[0] if after else None)
-        if cue is None and last is not None and _COORDINATED.match(
-            sentence, last[0].end, tag.start
+        if (
+            cue is None
+            and last is not None
+            and _COORDINATED.match(sentence, last[0].end, tag.start)
         ):  # "improvements in relapse rates, treatment engagement, and reintegration"
             cue = last[1]
         last = (tag, cue) if cue else None
@@ -279,7 +325,12 @@ def tag_sentence(
         if direction == "improves" and tag.concept in NEGATIVE_OUTCOMES:
             direction = "reduces"
         outcome_directions[tag.concept] = direction
-    return Tagging(tuple(tags), tuple(cues), outcome_directions)
+    set_aside = tuple(
+        t.concept
+        for t in tags
+        if t.field == "outcomes" and _BEYOND.search(sentence, 0, t.start)
+    )
+    return Tagging(tuple(tags), tuple(cues), outcome_directions, set_aside)
 
 
 # --- binding a direction cue to an outcome ----------------------------------------------------
@@ -311,11 +362,19 @@ _COORDINATED = re.compile(
 )
 _LIST_BEFORE = re.compile(r"^(?:\s*[\w'-]+(?:\s+[\w'-]+)?\s*,){1,4}\s*(?:and|or)?\s*$")
 _APPOSITIVE = re.compile(r"^\s*,[^,;:()]{1,60},")
+# a cue that governs an infinitive of producing the outcome
+_TO_DELIVER = re.compile(
+    r"^\s+(?:or\s+[\w-]+\s+)?to\s+(?:deliver|produce|achieve|generate|yield|sustain)\s+"
+    r"(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _bound_before(sentence: str, cue: Tag, outcome: Tag) -> bool:
     between = sentence[cue.end : outcome.start]
     if _LIST_BEFORE.match(between):  # "fostering connection, validation, and self-advocacy"
+        return True
+    if _TO_DELIVER.match(between):  # "lack the consistency or resourcing to deliver strong ..."
         return True
     words = _between_words(between)
     return words is not None and len(words) <= 4 and all(w in _BEFORE_WORDS for w in words)

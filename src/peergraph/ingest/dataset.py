@@ -112,7 +112,7 @@ def read_sources(
     skipped_drafts: set[str] | None = None,
 ) -> dict[str, Source]:
     """Read ``sources.yaml``, each source's text, and parse its reference list."""
-    from peergraph.text.references import parse_reference_lines
+    from peergraph.ingest.sourcerefs import read_references
 
     path = data_dir / "sources.yaml"
     shown = display_path(path)
@@ -165,18 +165,7 @@ def read_sources(
             text=text,
             references_heading=str(rec.get("references_heading", "References")),
         )
-        refs, errors = parse_reference_lines(text, heading=source.references_heading)
-        for err in errors:
-            problems.append(
-                Problem(
-                    display_path(file),
-                    f"cannot parse reference: {err}",
-                    label,
-                    "references",
-                    suggestion="write it in APA style: Authors (Year). Title. Journal, vol(issue), "
-                    "pages. https://doi.org/…",
-                )
-            )
+        refs = read_references(data_dir, rec, source, problems, label)  # stored, else parsed
         seen_doi: dict[str, str] = {}
         for ref in refs:
             source.references[ref.key] = ref

@@ -23,6 +23,12 @@ class Source:
     text: str
     references_heading: str = "References"
     references: dict[str, Reference] = field(default_factory=dict)  # citation key -> reference
+    style: str = "apa"  # reference style id (peergraph.text.styles.STYLES)
+    labels: dict[str, str] = field(default_factory=dict)  # key -> printed number (numbered lists)
+    # every in-text citation as (start, end, key or None when it matches no reference), when
+    # they were read for the whole document (stored by extract, or any non-APA list); None: the
+    # citations of a quote are found in the quote itself (APA author-date)
+    citations: tuple[tuple[int, int, str | None], ...] | None = None
 
     @property
     def sha256(self) -> str:

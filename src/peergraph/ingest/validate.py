@@ -171,6 +171,7 @@ class CitationIndex:
         self.by_name: dict[tuple[int, str], list[Reference]] = {}
         self.corporate: dict[int, list[Reference]] = {}
         self.memo: dict[tuple[Any, ...], Reference | None] = {}
+        self.starts = [c[0] for c in source.citations or ()]
         for ref in source.references.values():
             if not ref.authors:
                 continue
@@ -179,6 +180,23 @@ class CitationIndex:
             else:
                 key = (ref.year, fold_name(ref.authors[0].family))
                 self.by_name.setdefault(key, []).append(ref)
+
+    def in_span(self, start: int, end: int) -> tuple[list[tuple[str, Reference]], list[str]]:
+        """``(resolved, unresolved)`` citations of a source whose citations were read for the
+        whole text (stored by extract, or a numbered or non-APA list): those starting in
+        ``[start, end)``, as (printed text, reference) and printed text."""
+        from bisect import bisect_left
+
+        cited = self.source.citations or ()
+        resolved: list[tuple[str, Reference]] = []
+        unresolved: list[str] = []
+        text = self.source.text
+        for s, e, key in cited[bisect_left(self.starts, start) : bisect_left(self.starts, end)]:
+            if key is None:
+                unresolved.append(text[s:e])
+            else:
+                resolved.append((text[s:e], self.source.references[key]))
+        return resolved, unresolved
 
     def resolve_all(self, text: str) -> tuple[list[tuple[Any, Reference]], list[Any]]:
         """Like ``citations.resolve_all(text, all references of the source)``."""
@@ -205,7 +223,9 @@ class CitationIndex:
         return resolved, unresolved
 
 
-def _check_cites(chk: _Checker, index: CitationIndex, cites: list[str], quote: str) -> None:
+def _check_cites(
+    chk: _Checker, index: CitationIndex, cites: list[str], quote: str, span: tuple[int, int]
+) -> None:
     source = index.source
     for key in cites:
         if key not in source.references:
@@ -217,12 +237,17 @@ def _check_cites(chk: _Checker, index: CitationIndex, cites: list[str], quote: s
             )
     if not chk.ok:
         return
-    resolved, unresolved = index.resolve_all(quote)
-    printed = [ref.key for _, ref in resolved]
-    for citation in unresolved:
+    if source.citations is None:
+        found, missing = index.resolve_all(quote)
+        resolved, unresolved = [ref for _, ref in found], [c.raw for c in missing]
+    else:  # numeric ("[3]", "(1,3)") or read for the whole document
+        pairs, unresolved = index.in_span(*span)
+        resolved = [ref for _, ref in pairs]
+    printed = [ref.key for ref in resolved]
+    for raw in unresolved:
         chk.add(
             "quote",
-            f"in-text citation '{citation.raw}' matches no reference of {source.id}",
+            f"in-text citation '{raw}' matches no reference of {source.id}",
             "check the author names and year against the reference list",
         )
     if sorted(set(printed)) != sorted(set(cites)):
@@ -454,7 +479,7 @@ def validate_findings(
             if span is not None and "cites" in rec:
                 if source.id not in indexes:
                     indexes[source.id] = CitationIndex(source)
-                _check_cites(chk, indexes[source.id], cites, quote)
+                _check_cites(chk, indexes[source.id], cites, quote, span)
         persistence = _check_persistence(chk, vocab, rec.get("persistence"))
         comparisons = _check_comparisons(chk, vocab, rec.get("comparisons"))
         kind = str(rec.get("kind", "finding"))

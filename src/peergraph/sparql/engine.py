@@ -44,7 +44,12 @@ if TYPE_CHECKING:  # pragma: no cover
 # a --param value may use them too (``pgv:hope``).
 PREFIXES = dict(_PREFIXES)
 PGV, PGD, XSD = PGV_NS, PGD_NS, XSD_NS
-PARAM_KINDS = ("vocab", "finding", "string", "integer", "iri")
+PARAM_KINDS = ("vocab", "finding", "string", "integer", "iri", "page")
+# ``# param: limit page=100`` / ``# param: offset page=0``: SPARQL has no variable LIMIT/OFFSET,
+# so a paged query carries one ``LIMIT n OFFSET m`` clause (in the sub-SELECT that picks the
+# page, where it saves the work) and these two parameters rewrite its numbers.
+PAGE_PARAMS = ("limit", "offset")
+_PAGE_CLAUSE = re.compile(r"\bLIMIT\s+\d+\s+OFFSET\s+\d+\b", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUERY_START = re.compile(
     r"^\s*(?:(?:#[^\n]*)?\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|"
@@ -354,6 +359,21 @@ def bind_params(text: str, params: Mapping[str, Any], declared: tuple[Param, ...
             seen_where = True
     if open_at is None or close_at is None:
         raise UsageError("cannot bind parameters: the query has no WHERE pattern")
+    bound = _wrap_group(text, open_at, close_at, names, terms)
+    page = _page_group(bound)
+    if page is None:
+        return bound
+    # a paged query picks its page in a sub-SELECT: the parameters must narrow that selection
+    # too, or the page would be taken before they filter it
+    inner = [(n, t) for n, t in zip(names, terms, strict=True)
+             if re.search(rf"[?$]{n}\b", bound[page[0] : page[1]])]  # fmt: skip
+    if not inner:
+        return bound
+    return _wrap_group(bound, *page, [n for n, _ in inner], [t for _, t in inner])
+
+
+def _wrap_group(text: str, open_at: int, close_at: int, names: list[str], terms: list) -> str:
+    """``{ VALUES (...) { (...) } { group } }`` in place of the group between the offsets."""
     values = "VALUES (" + " ".join("?" + n for n in names) + ") { ("
     values += " ".join(str(t) for t in terms) + ") }"
     return (
@@ -363,6 +383,24 @@ def bind_params(text: str, params: Mapping[str, Any], declared: tuple[Param, ...
         + "} "
         + text[close_at:]
     )
+
+
+def _page_group(text: str) -> tuple[int, int] | None:
+    """Offsets of the ``{`` and ``}`` of the WHERE group that the page clause follows."""
+    bare = _STRINGS_AND_IRIS.sub(lambda m: " " * len(m.group()), text)
+    found = _PAGE_CLAUSE.search(bare)
+    if found is None:
+        return None
+    stack: list[int] = []
+    last: tuple[int, int] | None = None
+    for offset, tok in _scan(text):
+        if offset >= found.start():
+            break
+        if tok == "{":
+            stack.append(offset)
+        elif tok == "}" and stack:
+            last = (stack.pop(), offset)
+    return last
 
 
 def _has_top_where(text: str) -> bool:
@@ -632,6 +670,10 @@ def prepare(
     defaults = {p.name: p.default for p in named.params if p.default is not None} if named else {}
     if defaults:
         params = {**defaults, **(params or {})}
+    page: dict[str, Any] | None = None
+    if named is not None and any(p.kind == "page" for p in named.params):
+        page = {n: v for n, v in (params or {}).items() if n in PAGE_PARAMS}
+        params = {n: v for n, v in (params or {}).items() if n not in PAGE_PARAMS}
     if params:
         if named is not None:
             declared = {p.name for p in named.params}
@@ -644,8 +686,35 @@ def prepare(
         # check the unbound text first, so syntax errors point at the user's own lines
         check_query(text, allow_remote=allow_remote)
         text = bind_params(text, params, named.params if named else ())
+    if page is not None:  # after binding: the parameters go inside the page's sub-SELECT
+        text = set_page(text, **page)
     form = check_query(text, allow_remote=allow_remote)
     return text, form
+
+
+def _page_number(name: str, value: Any) -> int | None:
+    text = str(value).strip().lower()
+    if name == "limit" and text == "all":
+        return None
+    if not re.fullmatch(r"\d+", text) or (name == "limit" and int(text) == 0):
+        what = "a positive integer or 'all'" if name == "limit" else "an integer >= 0"
+        raise UsageError(f"--param {name}={value}: must be {what}")
+    return int(text)
+
+
+def set_page(text: str, limit: Any = 100, offset: Any = 0) -> str:
+    """``text`` with its one ``LIMIT n OFFSET m`` clause set to ``limit`` and ``offset``.
+
+    The numbers are checked as integers (``limit=all`` drops the LIMIT), so no user text reaches
+    the query. Raises UsageError for a bad value, QueryError if the text has no single clause.
+    """
+    size, skip = _page_number("limit", limit), _page_number("offset", offset)
+    bare = _STRINGS_AND_IRIS.sub(lambda m: " " * len(m.group()), text)
+    found = list(_PAGE_CLAUSE.finditer(bare))
+    if len(found) != 1:
+        raise QueryError(f"a paged query needs one 'LIMIT n OFFSET m' clause ({len(found)} found)")
+    clause = (f"LIMIT {size:d} " if size is not None else "") + f"OFFSET {skip:d}"
+    return text[: found[0].start()] + clause + text[found[0].end() :]
 
 
 def run_on_store(
@@ -759,7 +828,8 @@ def query(
     ----------
     params: ``{"outcome": "hope"}`` binds ``?outcome`` (vocabulary ids become ``pgv:`` IRIs for
         parameters a named query declares as ``vocab``; ``<iri>`` and ``pgv:x`` forms also
-        work).
+        work). A paged query (README, Querying) also takes ``limit`` (default 100, ``"all"``)
+        and ``offset``.
     source: what ``peergraph.export.store.open_store`` accepts (default: the bundled data), or an
         open pyoxigraph Store.
     endpoint: run on this remote SPARQL endpoint instead.

@@ -50,7 +50,8 @@ _CAP_PARTICLE = r"(?:Van|Von|De|Der|Den|Del|Della|Da|Di|Du|Dos|Das|Le|La|Ten|Ter
 _WORD = rf"(?!(?:{_STOP})(?![\w'’-]))[{UPPER}][\w'’]*(?:-[\w'’]+)*"
 # narrative names: particles + one capitalised (possibly hyphenated) word, so that the prose
 # before a name is never swallowed ("In Smit et al." is Smit)
-_NNAME = rf"(?:(?:{_PARTICLE}|{_CAP_PARTICLE})\s+)*(?:[dD]['’])?{_WORD}"
+# ("López-López JA et al (2019)": initials "JA" are never the cited surname)
+_NNAME = rf"(?:(?:{_PARTICLE}|{_CAP_PARTICLE})\s+)*(?:[dD]['’])?(?![{UPPER}]{{1,2}}\b){_WORD}"
 # parenthetical names may also be corporate: "World Health Organization", "Department of Health"
 _PNAME = rf"(?:{_PARTICLE}\s+)*(?:[dD]['’])?{_WORD}(?:\s+(?:(?:of|for|the|on|in)\s+)*{_WORD})*"
 _AND = r"(?:\s*&\s*|\s+and\s+)"

@@ -396,7 +396,9 @@ def fold_name(name: str) -> str:
 
 def citation_key(ref: Reference) -> str:
     """First author's folded family name + year (+ printed suffix), e.g. ``smit2023``."""
-    family = fold_name(ref.authors[0].family) if ref.authors else ""
+    # digits in a corporate name ("Global Health Data Exchange 2019") would run into the year
+    first = fold_name(ref.authors[0].family) if ref.authors else ""
+    family = "".join(c for c in first if c.isalpha())
     return f"{family or 'anon'}{ref.year}{ref.year_suffix}"
 
 

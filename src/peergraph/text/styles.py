@@ -24,6 +24,7 @@ from peergraph.text.references import (
     ReferenceParseError,
     assign_keys,
     find_reference_section,
+    parse_reference_lines,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "find_style_citations",
     "parse_reference_list",
     "parse_entry",
+    "read_reference_list",
     "resolve_style_citations",
 ]
 
@@ -65,7 +67,15 @@ _TWO_VANC_NAMES = re.compile(
 )
 _START_CORP = re.compile(
     rf"^[{UPPER}][^.;:]{{0,90}}?[.,]\s*\(?(?:{_YEAR_TOKEN}[a-z]?|n\.\s?d\.)\)?[.,;]"
+    # Cambridge Harvard prints a corporate author straight before "(Year)": "National Institute
+    # for Clinical Excellence (2009) Depression in Adults"
+    rf"|^[{UPPER}][\w'’&{_DASH}]*(?:\s+(?:of|for|and|the|on|in|&|[{UPPER}][\w'’&{_DASH}]*)){{1,12}}"
+    rf"\s\((?:{_YEAR_TOKEN}[a-z]?|n\.\s?d\.)\)\s"
 )
+_PARTICLE_END = re.compile(r"(?:^|\s)(?:[Vv]an|[Vv]on|[Dd]e[rn]?|[Dd]el|[Dd]a)\s*$")
+_LONE_NAME = re.compile(rf"{_NAME},")
+_DOI_CUT = re.compile(r"\b10\.\d{4,9}/\S*[\d.]\s*$")
+_SOURCE_TAIL = re.compile(rf"(?<!\d){_YEAR_TOKEN}[a-z]?\s*;\s*\d")
 # page furniture in text converted from PDF
 _FURNITURE = re.compile(
     r"^\s*(?:\d{1,4}|\d+\s+of\s+\d+|page\s+\d+(?:\s+of\s+\d+)?|[A-Z][\w &]+,\s*\d{4}|"
@@ -104,6 +114,7 @@ class ParsedList:
     start: int  # offsets of the list in the text
     end: int
     entries: int = 0  # entries found, parsed or not (numbers up to it can be cited)
+    by_line: bool = False  # read one APA reference per line (titles, journals and pages too)
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -135,34 +146,49 @@ def _entry_spans(text: str, start: int, end: int) -> tuple[list[tuple[int, int, 
     name, after a line that could end an entry.
     """
     repeated = Counter(s.strip() for s in text.splitlines() if s.strip())
-    lines = [
-        (p, s)
-        for p, s in _lines(text, start, end)
-        if s.strip()
-        and not _furniture(s)
-        and not (repeated[s.strip()] >= 3 and len(s.strip()) < 80 and not _LABEL.match(s))
-    ]
+    lines: list[tuple[int, str]] = []
+    for p, s in _lines(text, start, end):
+        if not s.strip():
+            continue
+        # digits under a line that ends in a DOI are the rest of it ("10.1258/1355819021" +
+        # "7674"), not a page number
+        doi_tail = bool(lines and _DOI_CUT.search(lines[-1][1]) and s.strip().isdigit())
+        running = repeated[s.strip()] >= 3 and len(s.strip()) < 80 and not _LABEL.match(s)
+        if doi_tail or not (_furniture(s) or running):
+            lines.append((p, s))
     numbered = _numbered(lines)
+    # PDF converters may print the labels as a column of their own, out of step with the entries
+    # ("2." "3." before the entries they label, some entries never next to theirs): then an
+    # entry also starts without a label at hand, and the labels are given out afterwards
+    scrambled = numbered and any(_LABEL_ONLY.match(s) for _, s in lines)
     highest = 0
     spans: list[list] = []
     queue: list[str] = []
     previous = ""
+    after_label = False
     for i, (pos, line) in enumerate(lines):
         body = " ".join(line.split())
+        if _LONE_NAME.fullmatch(body) and i + 1 < len(lines):  # "Kelleher," / "I., Keeley, H."
+            body = f"{body} {' '.join(lines[i + 1][1].split())}"
         label = _LABEL.match(line)
-        if label and int(label.group("b") or label.group("d")) > highest + 10:
+        if (
+            label
+            and int(label.group("b") or label.group("d")) > highest + 10
+            and not _names_follow(line[label.end() :])
+        ):
             label = None  # "374." is a page number that wrapped, not label 374
         if label:
             highest = max(highest, int(label.group("b") or label.group("d")))
         if numbered and label and _LABEL_ONLY.match(line):
             queue.append(label.group("b") or label.group("d"))
+            after_label = True
             continue
         nxt = " ".join(lines[i + 1][1].split()) if i + 1 < len(lines) else ""
         starts = False
         lab: str | None = None
         if numbered and label:
             starts, lab = True, label.group("b") or label.group("d")
-        elif (queue or not numbered) and (
+        elif (queue or not numbered or scrambled) and (
             not _CONTINUES.search(previous) or (len(previous) < 25 and not numbered)
         ):
             # in a numbered list an entry without a label needs a queued label; an author-date
@@ -180,14 +206,53 @@ def _entry_spans(text: str, start: int, end: int) -> tuple[list[tuple[int, int, 
                     starts = starts and _strong_start(body, nxt)
             else:
                 starts = _starts_entry(body, nxt, numbered) or name_first
-            if starts and numbered:
+            if _PARTICLE_END.search(previous):
+                starts = False  # "..., van der" + "Vleugel, B. M.": one name across lines
+            ended = bool(re.search(r"[.;)\]\d/]\s*$", previous))
+            if scrambled and not ended:
+                starts = False  # no label at hand: the entry before must have ended
+            # right under a label-only line: names, or (once the entry before ended) a capital
+            # or bracket that does not open a source tail ("Intl J Soc. 2005;8:19")
+            fresh = ended and bool(re.match(rf"[({UPPER}]", body)) and not _SOURCE_TAIL.search(body)
+            starts = starts or (after_label and (fresh or _names_follow(body)))
+            if starts and numbered and not scrambled:
                 lab = queue.pop(0)
         if starts or not spans:
             spans.append([pos + len(line) - len(line.lstrip()), pos + len(line.rstrip()), lab])
         else:
             spans[-1][1] = pos + len(line.rstrip())
         previous = body
+        after_label = False
+    if scrambled:
+        _number_in_sequence(spans, queue)
     return [(s, e, lab) for s, e, lab in spans], numbered
+
+
+def _names_follow(rest: str) -> bool:
+    """The text after a label opens an author list (so the label is one, however high)."""
+    rest = " ".join(rest.split())
+    return bool(_START_VANC.match(rest) or _START_COMMA.match(rest))
+
+
+def _number_in_sequence(spans: list[list], floating: list[str]) -> None:
+    """Label the entries of a scrambled list that have none, in place.
+
+    A run of unlabelled entries between entries labelled p and q takes p+1 .. q-1 when it has
+    exactly that many entries (before the first labelled entry: from 1; after the last: on
+    from it); the entries still unlabelled take the unused label-only lines in their order.
+    """
+    known = [(i, int(sp[2])) for i, sp in enumerate(spans) if sp[2]]
+    bounds = [(-1, 0), *known, (len(spans), None)]
+    for (i, p), (j, q) in zip(bounds, bounds[1:], strict=False):
+        run = range(i + 1, j)
+        if run and (q is None or q - p - 1 == len(run)):
+            for k, idx in enumerate(run):
+                spans[idx][2] = str(p + 1 + k)
+    used = {sp[2] for sp in spans if sp[2]}
+    rest = [lab for lab in floating if lab not in used]
+    for sp in spans:
+        if not sp[2] and rest:
+            sp[2] = rest.pop(0)
 
 
 def _strong_start(body: str, nxt: str) -> bool:
@@ -210,9 +275,10 @@ def detect_style(entries: Sequence[str], numbered: bool, body: str = "") -> str:
     """The style of a reference list from its entries (and the body's citations).
 
     Numbered lists are Vancouver when their entries print "Surname AB" authors and "Year;Vol"
-    sources, else plain numbered. Author-date lists: "(Year)." after the authors is APA (names
-    "Surname, A.") or Cambridge Harvard (names "Surname A"); "Surname, A., Year." is Harvard
-    (Elsevier / Cite Them Right); "Surname, A., and B. Name. Year." is Chicago.
+    sources, else plain numbered. Author-date lists: "(Year)." after names "Surname, A." is APA;
+    "(Year)" after names "Surname A" (Cambridge) or without the point ("(Year) 'Title'", Cite
+    Them Right) is Harvard, as is "Surname, A., Year." (Elsevier); "Surname, A., and B. Name.
+    Year." is Chicago.
     """
     votes: Counter[str] = Counter()
     for raw in entries:
@@ -223,8 +289,12 @@ def detect_style(entries: Sequence[str], numbered: bool, body: str = "") -> str:
             vanc = vanc or bool(_START_VANC.match(e))
             votes["vancouver" if vanc else "numbered"] += 1
             continue
-        if re.match(rf"^[^()]{{0,400}}?\(\s*(?:{_YEAR_TOKEN}[a-z]?|n\.\s?d\.)\s*\)", e):
-            votes["harvard" if _START_VANC.match(e) and not _START_COMMA.match(e) else "apa"] += 1
+        dated = re.match(rf"^[^()]{{0,400}}?\(\s*(?:{_YEAR_TOKEN}[a-z]?|n\.\s?d\.)\s*\)(.?)", e)
+        if dated:
+            # APA closes the year with a point, "(2019)."; Cambridge ("Arden K and Boyle M
+            # (2019) Title") and Cite Them Right ("Arden, K. and Boyle, M. (2019) 'Title'") do not
+            cambridge = _START_VANC.match(e) and not _START_COMMA.match(e)
+            votes["harvard" if cambridge or dated.group(1) not in (".", "") else "apa"] += 1
         elif re.match(rf"^[^.]{{0,20}},[^()]{{0,400}}?\.\s(?:{_YEAR_TOKEN}[a-z]?|n\.d\.)\.\s", e):
             votes["chicago"] += 1
         elif re.match(rf"^[^()]{{0,400}}?,\s*(?:{_YEAR_TOKEN}[a-z]?|n\.d\.)\.\s", e):
@@ -255,7 +325,12 @@ def parse_entry(raw: str, style: str) -> tuple[list[Author], bool, str | None, s
     authors, truncated = _authors(author_text)
     if not authors or not authors[0].family[:1].isalpha():
         raise ReferenceParseError("no author names found", raw)
-    if year is None and doi is None and not re.search(r"https?://|www\.|n\.\s?d\.", e):
+    if (
+        year is None
+        and doi is None
+        and style not in ("vancouver", "numbered")  # a numbered entry is one by its label
+        and not re.search(r"https?://|www\.|n\.\s?d\.", e)
+    ):
         raise ReferenceParseError("no year, DOI or URL found", raw)
     return authors, truncated, year, doi
 
@@ -286,6 +361,9 @@ def _year(e: str, style: str) -> tuple[str | None, int]:
 def _vanc_authors(e: str) -> str:
     # authors end at the first ". " that does not follow an initial
     for m in re.finditer(r"\.\s", e):
+        head = e[: m.start()]
+        if " " not in head and len(head) >= 3:  # "NICE. Depression": one word is the author
+            return e[: m.start()]
         word = e[: m.start()].split(" ")[-1].split(",")[-1]
         if not _INITIALS_WORD.match(word + ".") and word.lower() not in ("al", "et"):
             return e[: m.start()]
@@ -308,8 +386,10 @@ def _authors(text: str) -> tuple[list[Author], bool]:
         words = t.split()
         if _person(t):
             words = [w for w in words if not _INITIALS_WORD.match(w.rstrip(","))]
-        if words:
+        if words and " ".join(words).strip(" ."):  # "Duggan, C., ., Parry": no empty name
             authors.append(Author(" ".join(words).strip(" ."), ""))
+        elif not authors and re.fullmatch(rf"[{UPPER}]{{4,}}", t.strip(" .")):
+            authors.append(Author(t.strip(" ."), "", corporate=True))  # "NICE", "SAMHSA"
     return authors, truncated
 
 
@@ -369,6 +449,29 @@ def parse_reference_list(text: str, heading: str = "References") -> ParsedList:
                 label_of[r.key] = str(n)
                 used.add(str(n))
     return ParsedList(style, keyed, label_of, errors, start, end, len(spans))
+
+
+def read_reference_list(text: str, heading: str = "References") -> ParsedList | None:
+    """The reference list as ``extract`` reads it and as a build re-reads a source's text.
+
+    A list that parses line by line as APA (the curated sources' form) is read that way, with
+    titles and journals; any other list by :func:`parse_reference_list` in its detected style.
+    None when there is no such heading (or ``heading`` is empty: the source has no list).
+    One function for both, so a draft's citation keys are the keys the build gives.
+    """
+    if not heading.strip():
+        return None
+    try:
+        start, end = find_reference_section(text, heading)
+    except ReferenceParseError:
+        return None
+    refs, errors = parse_reference_lines(text, heading)
+    if refs and not errors:
+        return ParsedList("apa", refs, {}, [], start, end, len(refs), by_line=True)
+    try:
+        return parse_reference_list(text, heading)
+    except ReferenceParseError:
+        return ParsedList("apa", refs, {}, errors, start, end, len(refs) + len(errors), True)
 
 
 # --- in-text citations ----------------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""Time every named query on a pyoxigraph store: one cold run, then the median of 5 warm runs.
+
+Each query runs in its own subprocess (pyoxigraph cannot interrupt a query, so a slow one is
+stopped by killing its process after ``--timeout`` seconds), opening the store read-only, as
+``peergraph query --store PATH NAME`` does. CPU time is reported beside wall time, because the
+project machine is shared and wall time is noisy.
+
+    python benchmarks/queries.py /work/bench/store20k
+    python benchmarks/queries.py STORE --dir OLD_QUERIES/ --timeout 60 --json /tmp/q.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+WARM_RUNS = 5
+
+
+def time_one(store: str, name: str, folder: str | None) -> dict:
+    """Run in the child: open ``store`` read-only and time ``name`` cold, then warm."""
+    import pyoxigraph as ox
+
+    from peergraph.sparql.engine import prepare, run_on_store
+
+    target = str(Path(folder) / f"{name}.rq") if folder else name
+    text, _form = prepare(target)
+    if folder:  # a .rq file path has no declared defaults: bind the named query's own
+        from peergraph.sparql.engine import named_queries
+
+        named = named_queries().get(name)
+        defaults = (
+            {p.name: p.default for p in named.params if p.default and p.kind != "page"}
+            if named
+            else {}
+        )
+        if defaults:
+            from peergraph.sparql.engine import bind_params
+
+            text = bind_params(text, defaults, named.params)
+    store_ = ox.Store.read_only(store)
+    wall, cpu = [], []
+    rows = 0
+    for _ in range(1 + WARM_RUNS):
+        t, c = time.perf_counter(), time.process_time()
+        rows = len(run_on_store(store_, text))
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    return {
+        "cold_ms": round(wall[0] * 1000, 1),
+        "warm_median_ms": round(statistics.median(wall[1:]) * 1000, 1),
+        "warm_cpu_median_ms": round(statistics.median(cpu[1:]) * 1000, 1),
+        "rows": rows,
+    }
+
+
+def run(store: str, names: list[str], folder: str | None, timeout: float) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for name in names:
+        cmd = [sys.executable, __file__, "--child", store, name]
+        cmd += ["--dir", folder] if folder else []
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            out[name] = {"stopped_after_s": timeout}
+        else:
+            if proc.returncode:
+                out[name] = {"error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+            else:
+                out[name] = json.loads(proc.stdout)
+        print(f"{name:<30} {out[name]}", file=sys.stderr, flush=True)
+    return out
+
+
+def table(results: dict[str, dict], limit_ms: float = 100.0) -> str:
+    lines = [
+        "| query | warm median ms | warm CPU ms | cold ms | rows |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, r in results.items():
+        if "warm_median_ms" in r:
+            flag = " ⚠" if r["warm_median_ms"] > limit_ms else ""
+            lines.append(
+                f"| {name} | {r['warm_median_ms']}{flag} | {r['warm_cpu_median_ms']} "
+                f"| {r['cold_ms']} | {r['rows']} |"
+            )
+        elif "stopped_after_s" in r:
+            lines.append(f"| {name} | > {r['stopped_after_s']:g} s (stopped) | | | |")
+        else:
+            lines.append(f"| {name} | error: {r['error']} | | | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", help="a pyoxigraph store folder (peergraph build --store)")
+    parser.add_argument("names", nargs="*", help="query names (default: every named query)")
+    parser.add_argument("--dir", help="take NAME.rq from this folder instead of the package")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds per query process")
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(time_one(args.store, args.names[0], args.dir)))
+        return
+    from peergraph.sparql.engine import named_queries
+
+    names = args.names or list(named_queries())
+    print(f"load average {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    results = run(args.store, names, args.dir, args.timeout)
+    print(table(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
