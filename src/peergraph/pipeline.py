@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from peergraph.paths import default_data_dir, default_exports_dir, ontology_origin
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Iterable
+
     from peergraph.ingest.records import Dataset
+    from peergraph.mapping.triples import Row, SortedRows
     from peergraph.progress import Reporter
 
 
@@ -88,40 +91,56 @@ def build(
 ) -> BuildResult:
     """Build the graph from ``data_dir`` and write every export to ``out_dir``.
 
-    One path at every size: records → rows (``mapping.triples``) → sorted, de-duplicated rows →
-    streamed files. The checks and views run on the same triples. Nothing is written unless the
-    data is valid; then all files are replaced at once. ``progress`` draws progress bars.
+    One path at every size: records → rows (``mapping.triples``) → sorted, de-duplicated rows
+    (an external merge sort, bounded memory) → streamed files. The checks and views run on a
+    store loaded from the N-Triples just written. Every file goes to a temporary file first;
+    nothing replaces an export unless the data is valid, then all files are replaced at once.
+    ``progress`` draws progress bars.
     A data folder with no findings is refused (``DataError``, exit 1) unless ``allow_empty``:
     an emptied ``findings.yaml`` must not silently replace every export with an empty graph.
     """
-    from peergraph import __version__
-    from peergraph.export.writers import row_exports
-    from peergraph.ingest.dataset import load
-    from peergraph.mapping.triples import data_rows, ontology_rows, sorted_rows
+    import tempfile
+    from itertools import chain
+
+    from peergraph.export.writers import Ready, remove_stale_temps
+    from peergraph.ingest.dataset import check_input_size, finding_files, load
+    from peergraph.mapping.triples import SortedRows, data_rows, ontology_rows
     from peergraph.progress import QUIET
 
     bars = progress or QUIET
     data = Path(data_dir) if data_dir is not None else default_data_dir()
+    if steps.views or steps.docs:  # the steps whose memory still grows with the data
+        check_input_size(finding_files(data))
     ds = load(data, include_drafts=include_drafts, progress=bars)
     out = Path(out_dir) if out_dir is not None else default_exports_dir(data)
     if not ds.findings and not allow_empty:
         _refuse_empty(data)
     _check_audit_references(ds)
     seconds: dict[str, float] = {}
-    with bars("build", 2) as bar:
-        onto = ontology_rows()
-        bar.advance()
-        data_part = list(data_rows(ds))
-        everything = sorted_rows([*data_part, *onto])
-        bar.advance()
-    contents: dict = row_exports(everything, onto, __version__)
-    if steps != RDF_ONLY:
-        contents.update(_checked_extras(everything, ds, steps, seconds))
-    del data_part
-    from peergraph.export.writers import remove_stale_temps
-
     removed, unknown = remove_stale_temps(out)
-    files = _write(out, contents, bars)
+    created = not out.exists()
+    staged: dict[str, Path] = {}  # export name -> its temporary file in ``out``
+    with tempfile.TemporaryDirectory(prefix="peergraph-rows-") as scratch:
+        try:
+            with bars("build", 2) as bar:
+                onto = ontology_rows()
+                bar.advance()
+                rows = SortedRows(chain(data_rows(ds), onto), Path(scratch))
+                bar.advance()
+            triples = _export(rows, onto, ds, out, steps, seconds, staged, bars)
+            files = _write(out, {name: Ready(path) for name, path in staged.items()}, bars)
+        except BaseException as exc:
+            for path in staged.values():
+                path.unlink(missing_ok=True)
+            if created:
+                _remove_empty(out)
+            if isinstance(exc, OSError):  # full disk, read-only folder: one line, as for writes
+                from peergraph.errors import output_error
+                from peergraph.ingest.records import display_path
+
+                where = Path(exc.filename) if isinstance(exc.filename, str) else out
+                raise output_error(display_path(where), exc) from exc
+            raise
     return BuildResult(
         data_dir=data,
         out_dir=out,
@@ -131,7 +150,7 @@ def build(
         findings=sum(1 for f in ds.findings if f.kind == "finding"),
         uncited_findings=sum(1 for f in ds.findings if f.kind == "finding" and not f.cites),
         statements=sum(1 for f in ds.findings if f.kind != "finding"),
-        triples=len(everything),
+        triples=triples,
         files=files,
         seconds=seconds,
         stale_removed=removed,
@@ -167,26 +186,29 @@ def _refuse_empty(data: Path) -> None:
 
 
 def _checked_extras(
-    everything: list,
+    data_part: Iterable[Row],
+    nt_file: Path,
     ds: Dataset,
     steps: Steps,
     seconds: dict[str, float],
+    store_dir: Path | None = None,
 ) -> dict[str, object]:
     """Run the checks (raising on violations) and return the files of the other steps.
 
-    SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store of the
-    build's rows (the reasoning last: it adds its triples to that store). The HTML views are
+    SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store,
+    bulk-loaded from the build's N-Triples file ``nt_file`` (the reasoning last: it adds its
+    triples to that store). With ``store_dir`` the store is on disk there (RocksDB), so its
+    memory does not grow with the graph; otherwise in memory (small graphs). The HTML views are
     drawn from that store's projection, taken before the reasoning, in a forked child on the
-    second core (``view.background``) while this process runs the checks; the ontology docs
-    read the rows themselves (``RowGraph``). No rdflib Graph of the data is built.
+    second core (``view.background``; in-process when the store runs threads, as RocksDB does)
+    while this process runs the checks; the ontology docs read the rows themselves
+    (``RowGraph``, which holds them all). No rdflib Graph of the data is built.
     """
 
     import pyoxigraph as ox
 
-    from peergraph.export.writers import ox_triples
-
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox_triples(everything))
+    store = ox.Store(str(store_dir)) if store_dir is not None else ox.Store()
+    store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
     views = None
     if steps.views:
         from peergraph.view.background import Background
@@ -194,7 +216,7 @@ def _checked_extras(
 
         views = Background(lambda: html_exports(store))  # the store as it is now: asserted only
     try:
-        extras = _checks_and_docs(store, everything, ds, steps, seconds)
+        extras = _checks_and_docs(store, data_part, ds, steps, seconds)
         if views is not None:
             # draw the docs now, while the worker may still be drawing the views
             extras = {k: v() if k.endswith(".html") and callable(v) else v
@@ -208,7 +230,7 @@ def _checked_extras(
 
 
 def _checks_and_docs(
-    store: object, everything: list, ds: Dataset, steps: Steps, seconds: dict[str, float]
+    store: object, rows: Iterable[Row], ds: Dataset, steps: Steps, seconds: dict[str, float]
 ) -> dict[str, object]:
     """The checks on ``store`` (raising on violations), then the inferred triples and the docs."""
     import time
@@ -236,8 +258,214 @@ def _checks_and_docs(
     if steps.docs:
         from peergraph.view.docs import RowGraph, docs_exports
 
-        extras.update(docs_exports(RowGraph(everything), reasoning))
+        memory = getattr(rows, "memory", None)  # SortedRows keeps a small graph as a list
+        listed = memory if memory is not None else list(rows)
+        extras.update(docs_exports(RowGraph(listed), reasoning))
     return extras
+
+
+def _export(
+    rows: SortedRows,
+    onto: list[Row],
+    ds: Dataset,
+    out: Path,
+    steps: Steps,
+    seconds: dict[str, float],
+    staged: dict[str, Path],
+    bars: Reporter,
+) -> int:
+    """Write every file to a temporary file in ``out`` (listed in ``staged``); return the count
+    of triples.
+
+    N-Triples first, from the sorted rows; Turtle and RDF/XML are converted from it by pyoxigraph
+    and the checks load it into a store. On a large graph those run in worker processes beside
+    this one (JSON-LD and the ontology here), so both cores work; a small graph (one chunk of
+    rows, such as the essay) runs them in turn here, where starting processes would cost more.
+    The order of work never changes the bytes.
+    """
+    import os
+    import time
+    from functools import partial
+
+    from peergraph import __version__ as version
+    from peergraph.export.writers import (
+        GRAPH_JSONLD,
+        GRAPH_NT,
+        GRAPH_OWL,
+        GRAPH_TTL,
+        ONTOLOGY_TTL,
+        banner,
+        convert_ntriples,
+        jsonld_stream,
+        open_temp,
+        stream_rows,
+        temp_path,
+        write_ntriples,
+    )
+
+    out.mkdir(parents=True, exist_ok=True)
+    pid = os.getpid()
+    parallel = rows.large
+    run = _Worker if parallel else _Done
+    workers: list[_Worker | _Done] = []
+    with bars("export", 5 + (steps != RDF_ONLY)) as bar:
+        start = time.perf_counter()
+        nt = staged[GRAPH_NT] = temp_path(out, GRAPH_NT)
+        with open_temp(nt) as fh:
+            fh.write(f"# {banner(version)}\n".encode())
+            triples = write_ntriples(rows, fh)
+        seconds["n-triples"] = time.perf_counter() - start
+        bar.advance()
+        for name, fmt in ((GRAPH_TTL, "turtle"), (GRAPH_OWL, "rdfxml")):
+            staged[name] = temp_path(out, name)
+            workers.append(run(partial(convert_ntriples, nt, staged[name], fmt, version)))
+        checks = None
+        if steps != RDF_ONLY:
+            checks = run(partial(_checks_to_files, rows, nt, ds, steps, out, pid))
+        try:
+            start = time.perf_counter()
+            staged[GRAPH_JSONLD] = temp_path(out, GRAPH_JSONLD)
+            with open_temp(staged[GRAPH_JSONLD]) as fh:
+                if rows.memory is None:
+                    jsonld_stream(rows, onto, fh, rows.folder)
+                else:
+                    stream_rows(rows.memory, "jsonld", version, onto).write(fh)
+            seconds["json-ld"] = time.perf_counter() - start
+            bar.advance()
+            staged[ONTOLOGY_TTL] = temp_path(out, ONTOLOGY_TTL)
+            with open_temp(staged[ONTOLOGY_TTL]) as fh:
+                stream_rows(onto, "turtle", version).write(fh)
+            bar.advance()
+            for worker in workers:
+                worker.result()
+                bar.advance()
+            if checks is not None:
+                files, check_seconds = checks.result()
+                staged.update(files)
+                seconds.update(check_seconds)
+                bar.advance()
+        finally:
+            for worker in (*workers, checks):
+                if worker is not None:
+                    worker.stop()
+    return triples
+
+
+def _checks_to_files(
+    rows: SortedRows, nt: Path, ds: Dataset, steps: Steps, out: Path, pid: int
+) -> tuple[dict[str, Path], dict[str, float]]:
+    """``_checked_extras``, its files written to temporary files in ``out`` named for ``pid``
+    (the build's process, so a worker's files are not taken for a killed run's)."""
+    from peergraph.export.writers import write_temp
+
+    seconds: dict[str, float] = {}
+    store_dir = rows.folder / "store" if rows.large else None
+    extras = _checked_extras(rows, nt, ds, steps, seconds, store_dir)
+    files: dict[str, Path] = {}
+    try:
+        for name, producer in extras.items():
+            files[name] = write_temp(out, name, producer, pid)
+    except BaseException:
+        for path in files.values():
+            path.unlink(missing_ok=True)
+        raise
+    return files, seconds
+
+
+class _Done:
+    """A job run at once, in this process: the small-graph stand-in for ``_Worker``."""
+
+    def __init__(self, job: Callable[[], Any]):
+        self.value = job()
+
+    def result(self) -> Any:
+        return self.value
+
+    def stop(self) -> None:
+        pass
+
+
+class _Worker:
+    """A job run in a forked process; ``result()`` waits and returns the job's value or raises its
+    exception here. A worker that dies without answering (killed, out of memory) raises
+    ``RuntimeError``.
+
+    Forked, not spawned: the worker inherits the dataset and the sorted rows' files without
+    pickling them (its memory is shared with the build until either writes to it), and a
+    spawned worker would re-run the caller's main script, which breaks a script that calls
+    ``build`` without an ``if __name__ == "__main__"`` guard.
+    """
+
+    def __init__(self, job: Callable[[], Any]):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.conn, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_work, args=(job, sender), daemon=True)
+        self.process.start()
+        sender.close()
+
+    def result(self) -> Any:
+        from peergraph.errors import DataError
+
+        try:
+            kind, value = self.conn.recv()
+        except EOFError:
+            self.process.join()
+            raise RuntimeError(
+                f"a build worker stopped without a result (exit code {self.process.exitcode}; "
+                "out of memory?)"
+            ) from None
+        self.process.join()
+        if kind == "data":
+            raise DataError(value)
+        if kind == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _work(job: Callable[[], Any], sender: Any) -> None:
+    """A worker's body: run ``job`` and send back ("ok", value) or the exception."""
+    from peergraph.errors import DataError
+
+    _end_with_parent()
+    try:
+        answer: tuple[str, Any] = ("ok", job())
+    except DataError as exc:  # its args are not its problems: send those
+        answer = ("data", exc.problems)
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        answer = ("error", exc)
+    try:
+        sender.send(answer)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle
+        sender.send(("error", RuntimeError(f"{answer[1]!r}")))
+
+
+def _end_with_parent() -> None:
+    """Have Linux stop this worker when the build's process dies (killed by a timeout, say),
+    instead of leaving it running as an orphan; elsewhere a no-op."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _remove_empty(folder: Path) -> None:
+    """Remove ``folder`` if this build created it and left it empty (a failed first build)."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _write(out: Path, contents: dict, bars: Reporter) -> dict[str, int]:

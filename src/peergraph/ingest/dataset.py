@@ -7,6 +7,7 @@ every problem found, so a curator fixes them all in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -186,11 +187,13 @@ def read_sources(
     return sources
 
 
-# A build holds the findings, their rows and (for the HTML views and ontology docs) an rdflib graph
-# in memory: measured about 0.2 GiB per MiB of findings YAML (668 MiB peak for 5,000 synthetic
-# findings, 2.4 MiB; 1.66 GiB for 16,000, 7.8 MiB). Above this many MiB the build stops before
-# reading anything, so peak memory stays under about 1.7 GiB; PEERGRAPH_MAX_FINDINGS_MB raises the
-# limit on a machine with more.
+# Reading, checking, mapping and writing every RDF export is bounded (measured: a 202 MB file of
+# 366,000 synthetic findings loads in 1.2 GiB, about 6 MiB per MiB of findings; the rows are
+# sorted in chunks on disk). The HTML views and ontology docs of a full build still read an
+# rdflib graph of the whole data: about 0.2 GiB per MiB of findings (1.66 GiB measured for 16,000
+# synthetic findings, 7.8 MiB). So ``peergraph build`` with those steps stops above this many MiB
+# before reading anything; PEERGRAPH_MAX_FINDINGS_MB raises the limit on a machine with more
+# memory. ``load()`` and builds without views and docs (``steps=RDF_ONLY``) are not limited.
 MAX_FINDINGS_MB = 8.0
 
 
@@ -209,14 +212,60 @@ def check_input_size(files: list[Path]) -> None:
             Problem(
                 display_path(biggest),
                 f"{total:,.0f} MiB of findings ({len(files)} file(s), this one "
-                f"{sizes[biggest] / 2**20:,.0f} MiB) is more than a build holds in memory: the "
-                f"limit is {limit:g} MiB, about {limit * 0.2:.1f} GiB at peak",
+                f"{sizes[biggest] / 2**20:,.0f} MiB) is more than a build's HTML views and docs "
+                f"hold in memory: the limit is {limit:g} MiB, about {limit * 0.2:.1f} GiB at peak",
                 suggestion="build a subset, or set PEERGRAPH_MAX_FINDINGS_MB on a machine with "
                 "about 0.2 GiB of memory per MiB of findings",
                 kind="input",
             )
         ]
     )
+
+
+def _records(
+    files: list[Path], problems: list[Problem], draft_ids: set[str]
+) -> Iterator[tuple[Path, Any]]:
+    """Finding records, one at a time, each let go once it has been checked.
+
+    Files in the plain layout are read record by record (``fastyaml.iter_records``), so memory
+    does not grow with a file's size (parsed YAML takes ~7x the file); other files are parsed
+    whole by PyYAML, one at a time. ``draft_ids`` collects the ids of ``draft: true`` records.
+    """
+    from peergraph.ingest.fastyaml import NotSimple, iter_records
+
+    for path in files:
+        done = 0  # records already read by the streaming reader
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for rec in iter_records(fh, "findings"):
+                    done += 1
+                    if rec.get("draft") is True:
+                        draft_ids.add(str(rec.get("id")))
+                    yield path, rec
+            continue
+        except (NotSimple, OSError, UnicodeDecodeError):
+            pass  # not the plain layout (or unreadable): PyYAML, or the error, as before
+        doc = read_yaml(path, problems)
+        if doc is None:
+            continue
+        if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
+            problems.append(
+                Problem(
+                    display_path(path),
+                    "expected a mapping with a 'findings' list",
+                    suggestion="start the file with 'findings:' and list records under it",
+                    kind="input",
+                )
+            )
+            continue
+        items = doc.pop("findings")[done:]
+        del doc
+        items.reverse()
+        while items:
+            rec = items.pop()  # the list no longer holds it: freed once validated
+            if isinstance(rec, dict) and rec.get("draft") is True:
+                draft_ids.add(str(rec.get("id")))
+            yield path, rec
 
 
 def load(
@@ -241,44 +290,28 @@ def load(
     if not data.is_dir():
         raise DataError([Problem(display_path(data), "data folder not found", kind="input")])
     vocab = vocabulary or load_vocabulary()
-    records: list[tuple[Path, dict[str, Any]]] = []
     files = finding_files(data)
     if not files:
         problems.append(Problem(display_path(data), "no findings*.yaml file found", kind="input"))
-    check_input_size(files)
-    bar = bars("load", len(files) + 1)
     draft_sources: set[str] = set()
     sources = read_sources(
         data, problems, include_drafts=include_drafts, skipped_drafts=draft_sources
     )
-    bar.advance()
-    for path in files:
-        doc = read_yaml(path, problems)
-        bar.advance()
-        if doc is None:
-            continue
-        if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
-            problems.append(
-                Problem(
-                    display_path(path),
-                    "expected a mapping with a 'findings' list",
-                    suggestion="start the file with 'findings:' and list records under it",
-                    kind="input",
-                )
-            )
-            continue
-        records += [(path, rec) for rec in doc["findings"]]
-    bar.done()
-    with bars("validate", len(records)) as check_bar:
+    read_problems: list[Problem] = []
+    draft_ids: set[str] = set()
+    with bars("load", None) as bar:
+        records = _records(files, read_problems, draft_ids)
+        checked: list[Problem] = []
         findings = validate_findings(
             records,
             sources,
             vocab,
-            problems,
+            checked,
             include_drafts=include_drafts,
-            progress=check_bar,
+            progress=bar,
             draft_sources=frozenset(draft_sources),
         )
+    problems += read_problems + checked  # the order of a whole-file read: reading, then checks
     from peergraph.ingest.papers import read_papers
 
     library, library_problems = read_papers(data, include_drafts=include_drafts)
@@ -286,11 +319,7 @@ def load(
     if problems:
         raise DataError(problems)
     built = {f.id for f in findings}
-    drafts = frozenset(
-        str(rec["id"])
-        for _, rec in records
-        if isinstance(rec, dict) and rec.get("draft") is True and str(rec.get("id")) not in built
-    )
+    drafts = frozenset(draft_ids - built)
     return Dataset(
         data_dir=data,
         sources=sources,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 _KEY_LINE = re.compile(r"^( *)(- )?([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?$")
@@ -173,3 +174,66 @@ def _load(text: str) -> dict[str, Any] | None:
     if doc is None:
         return None
     return doc
+
+
+class NotSimple(Exception):
+    """Raised by ``iter_records`` where a file leaves the plain layout (after ``count`` records)."""
+
+    def __init__(self, count: int):
+        super().__init__(count)
+        self.count = count
+
+
+def iter_records(lines: Iterable[str], top_key: str) -> Iterator[dict[str, Any]]:
+    """The records of a plain-layout file under ``top_key``, one at a time, as ``load_simple``
+    reads them, without holding the file's text or its other records.
+
+    For files of hundreds of megabytes. Raises ``NotSimple(n)`` where the layout ends (after
+    ``n`` records were yielded): the caller parses the whole file with PyYAML and skips those.
+    """
+    started = False
+    current: dict[str, Any] | None = None
+    item_indent = -1
+    yielded = 0
+    try:
+        for number, raw in enumerate(lines, 1):
+            line = raw.rstrip("\n").rstrip(" ")
+            if not line or line.lstrip(" ").startswith("#"):
+                continue
+            if "\t" in line or "\r" in line or " #" in line and '"' not in line:
+                raise _NotSimple
+            m = _KEY_LINE.match(line)
+            if not m:
+                raise _NotSimple
+            indent, dash, key, rest = len(m[1]), m[2], m[3], m[4]
+            if _SPECIAL.match(key):
+                raise _NotSimple
+            if not started:
+                if indent or dash or rest is not None or key != top_key:
+                    raise _NotSimple
+                started = True
+                continue
+            if not rest:
+                raise _NotSimple
+            value = _quick(rest)
+            if value is _NO:
+                value = _line_value(rest, number)
+            if dash:
+                if item_indent < 0:
+                    item_indent = indent
+                if indent != item_indent:
+                    raise _NotSimple
+                if current is not None:
+                    yielded += 1
+                    yield current
+                current = {key: value, "__line__": number}
+            else:
+                if current is None or indent != item_indent + 2 or key in current:
+                    raise _NotSimple
+                current[key] = value
+        if not started:
+            raise _NotSimple
+    except (_NotSimple, ValueError, RecursionError):
+        raise NotSimple(yielded) from None
+    if current is not None:
+        yield current

@@ -35,7 +35,7 @@ class Source:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-@dataclass
+@dataclass(slots=True)
 class Persistence:
     """How long an effect lasts. ``horizon`` True: the sentence says effects were still reported
     *up to* ``minimum``-``maximum`` units (a follow-up horizon), never a guaranteed duration."""
@@ -47,7 +47,7 @@ class Persistence:
     horizon: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Cue:
     """The words of the sentence that set a finding's certainty, with offsets in the source."""
 
@@ -57,7 +57,7 @@ class Cue:
     end: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Moderator:
     """A setting or organisational feature the sentence says makes peer support work better
     (favours), worse (disfavours) or differently (differs), on which outcomes."""
@@ -69,7 +69,7 @@ class Moderator:
     outcomes: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class EssayClassification:
     """The source files ``concept`` under ``group`` where the vocabulary (CHIME) does not."""
 
@@ -78,14 +78,14 @@ class EssayClassification:
     cue: Cue | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Comparison:
     favours: str
     over: list[str]
     outcomes: list[str]
 
 
-@dataclass
+@dataclass(slots=True)  # one per finding: no __dict__ each (memory)
 class Finding:
     """One claim of a source, anchored to its exact sentence."""
 

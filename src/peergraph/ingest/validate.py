@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from peergraph.errors import Problem
@@ -84,11 +86,12 @@ def _as_list(chk: _Checker, rec: dict[str, Any], key: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        return [intern(value)]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         chk.add(key, "expected a list of ids", "write e.g. [hope, empowerment]")
         return []
-    return list(value)
+    # ids and keys recur in every record: one string each instead of one per record (memory)
+    return [intern(v) for v in value]
 
 
 def _check_terms(chk: _Checker, vocab: Vocabulary, field: str, values: list[str], cls: str) -> None:
@@ -405,7 +408,7 @@ def _check_comparisons(chk: _Checker, vocab: Vocabulary, value: Any) -> list[Com
 
 
 def validate_findings(
-    records: list[tuple[Path, Any]],
+    records: Iterable[tuple[Path, Any]],
     sources: dict[str, Source],
     vocab: Vocabulary,
     problems: list[Problem],

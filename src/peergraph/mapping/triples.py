@@ -72,6 +72,34 @@ from peergraph.iris import (
 from peergraph.paths import ontology_dir
 from peergraph.text.references import Reference, fold_name, study_designs
 
+
+class _Terms:
+    """A namespace whose terms, once looked up, are plain attributes.
+
+    rdflib's ``DefinedNamespace`` checks and builds the term on every attribute read (a third
+    of the mapping's time at 100k findings); the first read here still goes through it, so a
+    misspelt term raises as before.
+    """
+
+    def __init__(self, namespace: Any):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+    def __str__(self) -> str:
+        return str(self._namespace)
+
+
+CITO, DCTERMS, FABIO, FOAF, OA, OWL, PRISM, PROV, RDF, RDFS, SKOS, TIME = (
+    _Terms(ns) for ns in (CITO, DCTERMS, FABIO, FOAF, OA, OWL, PRISM, PROV, RDF, RDFS, SKOS, TIME)
+)
+
 CONTEXT_CHARS = 32  # length of oa:prefix / oa:suffix around a quote
 
 
@@ -167,12 +195,17 @@ def ontology_rows(directory: Path | None = None) -> list[Row]:
     )
 
 
+_INTEGERS = frozenset(str(XSD[n]) for n in ("integer", "nonNegativeInteger", "positiveInteger"))
+
+
 def _lit(value: object, datatype: str | None = None) -> Lit:
     """The literal rdflib's ``Literal(value, datatype=datatype)`` would be, as a ``Lit``."""
     if type(value) is str:
         return Lit(value, str(datatype) if datatype else "")
     if type(value) is bool:
         return Lit("true" if value else "false", _BOOLEAN)
+    if type(value) is int and datatype and str(datatype) in _INTEGERS:  # too many to cache
+        return Lit(str(value), str(datatype))
     return _typed(value, str(datatype) if datatype else "", repr(value))
 
 
@@ -523,10 +556,15 @@ def data_triples(ds: Dataset) -> Iterator[Triple]:
 def rows(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[Row]:
     """Triples (``Lit`` or rdflib terms) → the writers' rows, as plain strings."""
     type_iri = _TYPE
+    uriref = URIRef
     for s, p, o in triples:
         p = str(p)
-        if type(o) is Lit:
+        kind = type(o)
+        if kind is Lit:
             yield (0, str(s), p != type_iri, p, 2, o[0], o[1], o[2])
+            continue
+        if kind is uriref and type(s) is uriref:  # the usual case: no isinstance on rdflib's ABCs
+            yield (0, str(s), p != type_iri, p, 0, str(o), "", "")
             continue
         sk = 1 if isinstance(s, BNode) else 0
         if isinstance(o, Literal):
@@ -544,6 +582,102 @@ def data_rows(ds: Dataset) -> Iterator[Row]:
 def sorted_rows(unsorted: Iterable[Row]) -> list[Row]:
     """De-duplicated and sorted: the order every export is written in."""
     return sorted(set(unsorted))
+
+
+def write_block(fh: Any, items: list[Any]) -> None:
+    """A list of plain values (tuples of str, int, bool) to a spill file: length, then marshal.
+
+    Read back with ``read_blocks``: ``marshal.loads`` of whole blocks, since ``marshal.load`` on a
+    file object reads in tiny pieces (it took most of the merge's time).
+    """
+    import marshal
+
+    data = marshal.dumps(items)
+    fh.write(len(data).to_bytes(8, "little"))
+    fh.write(data)
+
+
+def read_blocks(fh: Any) -> Iterator[list[Any]]:
+    """The blocks ``write_block`` wrote to ``fh``, in order."""
+    import marshal
+
+    while head := fh.read(8):
+        yield marshal.loads(fh.read(int.from_bytes(head, "little")))
+
+
+CHUNK_ROWS = 250_000  # rows sorted in memory at a time (about 0.1 GiB)
+
+
+class SortedRows:
+    """Rows de-duplicated and sorted as ``sorted_rows`` orders them, in bounded memory.
+
+    An external merge sort: ``chunk`` rows at a time are de-duplicated, sorted and spilled to a
+    ``marshal`` file in ``folder``; iterating merges the runs (``heapq.merge``) and drops repeats
+    across runs. Memory stays at about one chunk (``CHUNK_ROWS``) whatever the size of the
+    graph, where a list of 4.9M rows plus its set took several GiB. Input that fits in one chunk
+    stays in memory (no files: the essay). Iterable any number of times, even from a forked
+    worker process; ``count`` (distinct rows) is known after the first full iteration.
+    """
+
+    BLOCK = 20_000  # rows per marshal record in a run file
+
+    def __init__(self, rows: Iterable[Row], folder: Path, *, chunk: int | None = None):
+        chunk = chunk or CHUNK_ROWS
+        self.folder = Path(folder)
+        self.runs: list[Path] = []
+        self.memory: list[Row] | None = None
+        self.count: int | None = None
+        self.spilled = 0  # rows read, before de-duplication
+        buffer: set[Row] = set()
+        add = buffer.add
+        for row in rows:
+            add(row)
+            if len(buffer) >= chunk:
+                self.spilled += len(buffer)
+                self._spill(sorted(buffer))
+                buffer.clear()
+        self.spilled += len(buffer)
+        if self.runs:
+            if buffer:
+                self._spill(sorted(buffer))
+        else:
+            self.memory = sorted(buffer)
+            self.count = len(self.memory)
+
+    def _spill(self, run: list[Row]) -> None:
+
+        path = self.folder / f"rows-{len(self.runs):04d}.marshal"
+        with open(path, "wb") as fh:
+            for start in range(0, len(run), self.BLOCK):
+                write_block(fh, run[start : start + self.BLOCK])
+        self.runs.append(path)
+
+    def _read(self, path: Path) -> Iterator[Row]:
+        with open(path, "rb") as fh:
+            for block in read_blocks(fh):
+                yield from block
+
+    @property
+    def large(self) -> bool:
+        """Spilled to disk: worth a worker process per export format."""
+        return self.memory is None
+
+    def __iter__(self) -> Iterator[Row]:
+        if self.memory is not None:
+            return iter(self.memory)
+        return self._merged()
+
+    def _merged(self) -> Iterator[Row]:
+        import heapq
+
+        previous = None
+        n = 0
+        for row in heapq.merge(*(self._read(p) for p in self.runs)):
+            if row != previous:
+                n += 1
+                yield row
+                previous = row
+        self.count = n
 
 
 def rdflib_triples(rows_: Iterable[Row]) -> Iterator[tuple[Node, Node, Node]]:
@@ -581,6 +715,7 @@ def build_graph(ds: Dataset | str | Path | None = None, *, include_ontology: boo
 __all__ = [
     "Lit",
     "Row",
+    "SortedRows",
     "build_graph",
     "data_rows",
     "data_triples",
