@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "peergraph"
 
 # Stages from the bottom up. A module may import from its own stage or any stage listed before it.
 LAYERS = [
-    {"errors", "paths", "progress", "iris"},
+    {"errors", "paths", "progress", "iris", "workers"},
     {"text"},
     {"ingest"},
     {"mapping"},

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from peergraph.paths import default_data_dir, default_exports_dir, ontology_origin
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     from peergraph.ingest.records import Dataset
     from peergraph.mapping.triples import Row, SortedRows
@@ -200,7 +200,7 @@ def _checked_extras(
     triples to that store). With ``store_dir`` the store is on disk there (RocksDB), so its
     memory does not grow with the graph; otherwise in memory (small graphs). The HTML views are
     drawn from that store's projection, taken before the reasoning, in a forked child on the
-    second core (``view.background``; in-process when the store runs threads, as RocksDB does)
+    second core (``peergraph.workers``; in-process when the store runs threads, as RocksDB does)
     while this process runs the checks; the ontology docs read the rows themselves
     (``RowGraph``, which holds them all). No rdflib Graph of the data is built.
     """
@@ -211,10 +211,11 @@ def _checked_extras(
     store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
     views = None
     if steps.views:
-        from peergraph.view.background import Background
         from peergraph.view.render import html_exports
+        from peergraph.workers import Worker
 
-        views = Background(lambda: html_exports(store))  # the store as it is now: asserted only
+        # the store as it is now: asserted triples only
+        views = Worker(lambda: html_exports(store), what="drawing the HTML views")
     try:
         extras = _checks_and_docs(store, data_part, ds, steps, seconds)
         if views is not None:
@@ -305,9 +306,11 @@ def _export(
 
     out.mkdir(parents=True, exist_ok=True)
     pid = os.getpid()
-    parallel = rows.large
-    run = _Worker if parallel else _Done
-    workers: list[_Worker | _Done] = []
+    from peergraph.workers import Worker
+
+    # large graphs: one job per format on the second core; small ones run each job at once
+    run = partial(Worker, what="a build worker", fork=rows.large)
+    workers: list[Worker] = []
     with bars("export", 5 + (steps != RDF_ONLY)) as bar:
         start = time.perf_counter()
         nt = staged[GRAPH_NT] = temp_path(out, GRAPH_NT)
@@ -347,7 +350,7 @@ def _export(
         finally:
             for worker in (*workers, checks):
                 if worker is not None:
-                    worker.stop()
+                    worker.cancel()
     return triples
 
 
@@ -370,94 +373,6 @@ def _checks_to_files(
             path.unlink(missing_ok=True)
         raise
     return files, seconds
-
-
-class _Done:
-    """A job run at once, in this process: the small-graph stand-in for ``_Worker``."""
-
-    def __init__(self, job: Callable[[], Any]):
-        self.value = job()
-
-    def result(self) -> Any:
-        return self.value
-
-    def stop(self) -> None:
-        pass
-
-
-class _Worker:
-    """A job run in a forked process; ``result()`` waits and returns the job's value or raises its
-    exception here. A worker that dies without answering (killed, out of memory) raises
-    ``RuntimeError``.
-
-    Forked, not spawned: the worker inherits the dataset and the sorted rows' files without
-    pickling them (its memory is shared with the build until either writes to it), and a
-    spawned worker would re-run the caller's main script, which breaks a script that calls
-    ``build`` without an ``if __name__ == "__main__"`` guard.
-    """
-
-    def __init__(self, job: Callable[[], Any]):
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self.conn, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_work, args=(job, sender), daemon=True)
-        self.process.start()
-        sender.close()
-
-    def result(self) -> Any:
-        from peergraph.errors import DataError
-
-        try:
-            kind, value = self.conn.recv()
-        except EOFError:
-            self.process.join()
-            raise RuntimeError(
-                f"a build worker stopped without a result (exit code {self.process.exitcode}; "
-                "out of memory?)"
-            ) from None
-        self.process.join()
-        if kind == "data":
-            raise DataError(value)
-        if kind == "error":
-            raise value
-        return value
-
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
-
-
-def _work(job: Callable[[], Any], sender: Any) -> None:
-    """A worker's body: run ``job`` and send back ("ok", value) or the exception."""
-    from peergraph.errors import DataError
-
-    _end_with_parent()
-    try:
-        answer: tuple[str, Any] = ("ok", job())
-    except DataError as exc:  # its args are not its problems: send those
-        answer = ("data", exc.problems)
-    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
-        answer = ("error", exc)
-    try:
-        sender.send(answer)
-    except Exception:  # noqa: BLE001 - an exception that does not pickle
-        sender.send(("error", RuntimeError(f"{answer[1]!r}")))
-
-
-def _end_with_parent() -> None:
-    """Have Linux stop this worker when the build's process dies (killed by a timeout, say),
-    instead of leaving it running as an orphan; elsewhere a no-op."""
-    import ctypes
-    import signal
-    import sys
-
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 def _remove_empty(folder: Path) -> None:

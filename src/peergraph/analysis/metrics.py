@@ -29,8 +29,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from peergraph.analysis.fork import gc_paused, in_child_process
+from peergraph.analysis.gcpause import gc_paused
 from peergraph.errors import EXIT_VIOLATIONS, UsageError
+from peergraph.workers import Worker
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -504,7 +505,7 @@ def analyze(
     method = community_method(view)
     groups = None
     if view.number_of_nodes() >= PARALLEL_MIN_NODES:  # the slowest step, on the second core
-        groups = in_child_process(lambda: louvain(view, seed), "community detection")
+        groups = Worker(lambda: louvain(view, seed), what="community detection", fork=True)
     try:
         evidence = pair_evidence(network)
         result = Analysis(
@@ -526,7 +527,11 @@ def analyze(
         "evidence-by-setting-outcome": pairs,
         "centrality": ranked,
         "communities": communities(
-            network, scores, seed=seed, view=view, groups=groups() if groups else None
+            network,
+            scores,
+            seed=seed,
+            view=view,
+            groups=groups.result() if groups is not None else None,
         ),
         "comparisons": comparisons,
         "design-weights": [{"study_design": k, "weight": v} for k, v in DESIGN_WEIGHTS.items()],
@@ -729,13 +734,13 @@ def write_analysis(result: Analysis, out_dir: Any) -> dict[str, int]:
     here = [rel for rel in outputs if rel not in later]
     try:
         if result.network.number_of_nodes() >= PARALLEL_MIN_NODES:
-            second = in_child_process(lambda: write(later), "writing the analysis files")
+            second = Worker(lambda: write(later), what="writing the analysis files", fork=True)
             try:
                 sizes = write(here)
             except BaseException:
                 second.cancel()
                 raise
-            sizes.update(second())
+            sizes.update(second.result())
         else:
             sizes = write(here + later)
     except BaseException:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from peergraph.analysis.fork import gc_paused
+from peergraph.analysis.gcpause import gc_paused
 from peergraph.iris import PREFIXES as _NS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -287,16 +287,18 @@ class TripleSource:
         size = path.stat().st_size
         if fmt.name not in LINE_FORMATS or size < PARALLEL_MIN_BYTES:
             return _scan(path, fmt, self.predicates)
-        from peergraph.analysis.fork import in_child_process
         from peergraph.errors import UsageError
+        from peergraph.workers import Worker
 
         middle = _next_line(path, size // 2)
-        second = in_child_process(
-            lambda: _scan(path, fmt, self.predicates, middle, size), f"reading {path}"
+        second = Worker(
+            lambda: _scan(path, fmt, self.predicates, middle, size),
+            what=f"reading {path}",
+            fork=True,
         )
         try:
             wanted = _scan(path, fmt, self.predicates, 0, middle)
-            for predicate, rows in second().items():
+            for predicate, rows in second.result().items():
                 wanted[predicate] += rows
         except UsageError:
             second.cancel()

@@ -1,5 +1,6 @@
-"""The HTML views drawn in a forked child: same bytes as in-process, errors come back, no
-process outlives a build (failed or not)."""
+"""One job in a forked child (``peergraph.workers.Worker``, used by the build and by analyze):
+same bytes as in-process, errors come back as they were, no process outlives a build (failed
+or not)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from peergraph import pipeline
-from peergraph.errors import PeergraphError
-from peergraph.view import background
-from peergraph.view.background import Background
+from peergraph import pipeline, workers
+from peergraph.errors import DataError, PeergraphError, Problem
+from peergraph.workers import Worker
 
 from .conftest import DATA, ROOT
 
@@ -37,7 +37,7 @@ def _children() -> list[int]:
 
 @needs_fork
 def test_a_forked_result_is_the_value_and_the_child_is_reaped():
-    job = Background(
+    job = Worker(
         lambda: {"peergraph.html": b"<html>\xe2\x9c\x93</html>", "n": os.getpid()}, fork=True
     )
     pid = job._pid
@@ -53,7 +53,7 @@ def test_the_childs_exception_is_raised_in_the_parent():
     def broken() -> None:
         raise ValueError("no view today")
 
-    job = Background(broken, fork=True)
+    job = Worker(broken, fork=True)
     pid = job._pid
     with pytest.raises(ValueError, match="no view today"):
         job.result()
@@ -62,7 +62,7 @@ def test_the_childs_exception_is_raised_in_the_parent():
 
 @needs_fork
 def test_cancel_kills_and_reaps_a_running_child():
-    job = Background(lambda: time.sleep(60), fork=True)
+    job = Worker(lambda: time.sleep(60), fork=True)
     pid = job._pid
     assert pid in _children()
     job.cancel()
@@ -70,8 +70,47 @@ def test_cancel_kills_and_reaps_a_running_child():
     assert pid not in _children()
 
 
+@needs_fork
+def test_a_data_error_in_the_child_comes_back_with_its_problems():
+    def invalid() -> None:
+        raise DataError([Problem("findings.yaml", "F99: 'outcome' is empty", record="F99")])
+
+    job = Worker(invalid, fork=True)
+    with pytest.raises(DataError) as caught:
+        job.result()
+    assert [p.record for p in caught.value.problems] == ["F99"]
+    assert "F99: 'outcome' is empty" in str(caught.value)
+
+
+@needs_fork
+def test_cancel_lets_the_child_unwind_before_it_is_reaped(tmp_path):
+    """SIGTERM first: a child with a handler that unwinds (as the CLI installs) runs its
+    ``finally`` blocks, so its temporary files are removed."""
+    import signal
+
+    temp = tmp_path / "partial.tmp"
+
+    def unwind(*_: object) -> None:
+        raise SystemExit(143)
+
+    def writing() -> None:
+        signal.signal(signal.SIGTERM, unwind)
+        temp.write_text("half", encoding="utf-8")
+        try:
+            time.sleep(60)
+        finally:
+            temp.unlink()
+
+    job = Worker(writing, fork=True)
+    while not temp.exists():
+        time.sleep(0.01)
+    job.cancel()
+    assert not temp.exists()
+    assert job._pid == 0
+
+
 def test_without_fork_the_function_runs_here():
-    job = Background(os.getpid, fork=False)
+    job = Worker(os.getpid, fork=False)
     assert job._pid == 0
     assert job.result() == os.getpid()
 
@@ -83,7 +122,7 @@ def test_a_process_running_other_threads_draws_in_process():
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        job = Background(os.getpid)
+        job = Worker(os.getpid)
         assert job._pid == 0
         assert job.result() == os.getpid()
     finally:
@@ -93,11 +132,11 @@ def test_a_process_running_other_threads_draws_in_process():
 
 @needs_fork
 def test_build_with_and_without_the_forked_views_writes_the_same_bytes(tmp_path, monkeypatch):
-    if not (background.USE_FORK and background._single_threaded()):
+    if not (workers.CAN_FORK and workers.single_threaded()):
         pytest.skip("this test process runs other threads: the build would not fork")
     before = set(_children())  # e.g. servers other tests left running
     forked = pipeline.build(DATA, tmp_path / "forked")
-    monkeypatch.setattr(background, "USE_FORK", False)
+    monkeypatch.setattr(workers, "CAN_FORK", False)
     here = pipeline.build(DATA, tmp_path / "here")
     assert forked.files == here.files
     assert {"peergraph.html", "evidence-map.html", "ontology/index.html"} <= set(forked.files)
