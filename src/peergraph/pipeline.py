@@ -354,6 +354,9 @@ def _export(
     return triples
 
 
+IN_MEMORY_STORE_MAX_TRIPLES = 2_000_000
+
+
 def _checks_to_files(
     rows: SortedRows, nt: Path, ds: Dataset, steps: Steps, out: Path, pid: int
 ) -> tuple[dict[str, Path], dict[str, float]]:
@@ -362,7 +365,11 @@ def _checks_to_files(
     from peergraph.export.writers import write_temp
 
     seconds: dict[str, float] = {}
-    store_dir = rows.folder / "store" if rows.large else None
+    # in memory while the store fits in about 0.9 GiB (pyoxigraph: ~0.43 KiB a triple): the
+    # checks and the reasoning's SPARQL updates are several times faster there than on RocksDB
+    # (1,000 papers: whole build 68 s -> 27 s CPU, same bytes); on disk above that
+    in_memory = rows.count is not None and rows.count <= IN_MEMORY_STORE_MAX_TRIPLES
+    store_dir = None if in_memory else rows.folder / "store"
     extras = _checked_extras(rows, nt, ds, steps, seconds, store_dir)
     files: dict[str, Path] = {}
     try:
