@@ -133,30 +133,38 @@ def load_simple(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _load(text: str) -> dict[str, Any] | None:
-    doc: dict[str, Any] | None = None
-    items: list[dict[str, Any]] = []
+def _load(text: str) -> dict[str, Any]:
+    walk = _walk(text.split("\n"))
+    key, number = next(walk)
+    return {key: list(walk), "__line__": number}
+
+
+def _walk(lines: Iterable[str]) -> Iterator[Any]:
+    """The one reader of the plain layout: yields ``(top_key, line)`` first, then each record
+    (a dict with its ``__line__``) once complete; raises ``_NotSimple`` where the layout ends."""
+    started = False
     current: dict[str, Any] | None = None
     item_indent = -1
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip(" ")
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\n").rstrip(" ")
         if not line or line.lstrip(" ").startswith("#"):
             continue
         if "\t" in line or "\r" in line or " #" in line and '"' not in line:
-            return None
+            raise _NotSimple
         m = _KEY_LINE.match(line)
         if not m:
-            return None
+            raise _NotSimple
         indent, dash, key, rest = len(m[1]), m[2], m[3], m[4]
         if _SPECIAL.match(key):
-            return None
-        if doc is None:
+            raise _NotSimple
+        if not started:
             if indent or dash or rest is not None:
-                return None
-            doc = {key: items, "__line__": number}
+                raise _NotSimple
+            started = True
+            yield key, number
             continue
         if not rest:
-            return None
+            raise _NotSimple
         value = _quick(rest)
         if value is _NO:
             value = _line_value(rest, number)
@@ -164,16 +172,18 @@ def _load(text: str) -> dict[str, Any] | None:
             if item_indent < 0:
                 item_indent = indent
             if indent != item_indent:
-                return None
+                raise _NotSimple
+            if current is not None:
+                yield current
             current = {key: value, "__line__": number}
-            items.append(current)
         else:
             if current is None or indent != item_indent + 2 or key in current:
-                return None
+                raise _NotSimple
             current[key] = value
-    if doc is None:
-        return None
-    return doc
+    if not started:
+        raise _NotSimple
+    if current is not None:
+        yield current
 
 
 class NotSimple(Exception):
@@ -191,49 +201,14 @@ def iter_records(lines: Iterable[str], top_key: str) -> Iterator[dict[str, Any]]
     For files of hundreds of megabytes. Raises ``NotSimple(n)`` where the layout ends (after
     ``n`` records were yielded): the caller parses the whole file with PyYAML and skips those.
     """
-    started = False
-    current: dict[str, Any] | None = None
-    item_indent = -1
     yielded = 0
+    walk = _walk(lines)
     try:
-        for number, raw in enumerate(lines, 1):
-            line = raw.rstrip("\n").rstrip(" ")
-            if not line or line.lstrip(" ").startswith("#"):
-                continue
-            if "\t" in line or "\r" in line or " #" in line and '"' not in line:
-                raise _NotSimple
-            m = _KEY_LINE.match(line)
-            if not m:
-                raise _NotSimple
-            indent, dash, key, rest = len(m[1]), m[2], m[3], m[4]
-            if _SPECIAL.match(key):
-                raise _NotSimple
-            if not started:
-                if indent or dash or rest is not None or key != top_key:
-                    raise _NotSimple
-                started = True
-                continue
-            if not rest:
-                raise _NotSimple
-            value = _quick(rest)
-            if value is _NO:
-                value = _line_value(rest, number)
-            if dash:
-                if item_indent < 0:
-                    item_indent = indent
-                if indent != item_indent:
-                    raise _NotSimple
-                if current is not None:
-                    yielded += 1
-                    yield current
-                current = {key: value, "__line__": number}
-            else:
-                if current is None or indent != item_indent + 2 or key in current:
-                    raise _NotSimple
-                current[key] = value
-        if not started:
+        key, _line = next(walk)
+        if key != top_key:
             raise _NotSimple
+        for record in walk:
+            yield record
+            yielded += 1
     except (_NotSimple, ValueError, RecursionError):
         raise NotSimple(yielded) from None
-    if current is not None:
-        yield current
