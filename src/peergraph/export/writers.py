@@ -755,31 +755,15 @@ def jsonld_rows(
     ``_jsonld``'s (rdflib's serializer) and read the file back with rdflib and pyoxigraph.
     ``_onto_rows`` is not needed any more (the ontology's triples are among ``rows``).
     """
-    spans: list[tuple[int, int]] = []
-    blank_spans: dict[str, tuple[int, int]] = {}
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or rows[i][:2] != rows[start][:2]:
-            spans.append((start, i))
-            if rows[start][0] == 1:
-                blank_spans[rows[start][1]] = (start, i)
-            start = i
-    writer = _RowJsonld(rows, blank_spans)
-    cells = writer.list_cells()
-    keyed = sorted(
-        (False, writer.shrink(rows[a][1]), a, b)
-        if rows[a][0] == 0
-        else (True, "_:" + rows[a][1], a, b)
-        for a, b in spans
-        if rows[a][0] == 0 or rows[a][1] not in cells
-    )
-    context = jsonld_context()
-    fh.write(b'{\n "@context": ')
-    fh.write(json.dumps(context, indent=1, ensure_ascii=False).replace("\n", "\n ").encode())
-    fh.write(b',\n "@graph": [')
+    _write_document((text for _, text in _small_nodes(rows)), fh)
+
+
+def _write_document(nodes: Iterable[str], fh: BinaryIO) -> None:
+    """The JSON-LD document around node texts already in order: the context, then ``@graph``."""
+    context = json.dumps(jsonld_context(), indent=1, ensure_ascii=False).replace("\n", "\n ")
+    fh.write(b'{\n "@context": ' + context.encode() + b',\n "@graph": [')
     first = True
-    for _, _, a, b in keyed:
-        text = _dump(writer.node(rows[a:b]), "\n   ")
+    for text in nodes:
         fh.write(((",\n  " if not first else "\n  ") + text).encode())
         first = False
     fh.write(b"]\n}\n" if first else b"\n ]\n}\n")
@@ -852,15 +836,7 @@ def jsonld_stream(
     merged = heapq.merge(
         _small_nodes(small_rows), *(read(e[0]) for e in spills.values()), key=lambda x: x[0]
     )
-    fh.write(b'{\n "@context": ')
-    context = json.dumps(jsonld_context(), indent=1, ensure_ascii=False).replace("\n", "\n ")
-    fh.write(context.encode())
-    fh.write(b',\n "@graph": [')
-    first = True
-    for _, text in merged:
-        fh.write(((",\n  " if not first else "\n  ") + text).encode())
-        first = False
-    fh.write(b"]\n}\n" if first else b"\n ]\n}\n")
+    _write_document((text for _, text in merged), fh)
     for path, *_ in spills.values():
         path.unlink(missing_ok=True)
 
