@@ -217,7 +217,9 @@ def _checked_extras(
         # the store as it is now: asserted triples only
         views = Worker(lambda: html_exports(store), what="drawing the HTML views")
     try:
-        extras = _checks_and_docs(store, data_part, ds, steps, seconds)
+        # on disk, the SHACL and reasoning stores are in-memory subsets of the N-Triples
+        subsets = nt_file if store_dir is not None else None
+        extras = _checks_and_docs(store, data_part, ds, steps, seconds, subsets)
         if views is not None:
             # draw the docs now, while the worker may still be drawing the views
             extras = {k: v() if k.endswith(".html") and callable(v) else v
@@ -231,16 +233,30 @@ def _checked_extras(
 
 
 def _checks_and_docs(
-    store: object, rows: Iterable[Row], ds: Dataset, steps: Steps, seconds: dict[str, float]
+    store: object,
+    rows: Iterable[Row],
+    ds: Dataset,
+    steps: Steps,
+    seconds: dict[str, float],
+    nt_file: Path | None = None,
 ) -> dict[str, object]:
-    """The checks on ``store`` (raising on violations), then the inferred triples and the docs."""
+    """The checks on ``store`` (raising on violations), then the inferred triples and the docs.
+
+    With ``nt_file``, SHACL and the reasoning each run on a fresh in-memory store of only the
+    triples they read, loaded from that file and dropped after (``peergraph.check.subset``):
+    several times faster than on RocksDB, and each under about 2.2 GiB at 100k findings,
+    where an in-memory store of the whole graph alone takes 2.2 GiB and grows with the rules.
+    """
     import time
 
     if steps.shacl:
-        from peergraph.check.shacl import check_graph
+        from peergraph.check.shacl import check_graph, check_nt
 
         start = time.perf_counter()
-        check_graph(store, ds)
+        if nt_file is not None:
+            check_nt(nt_file, ds)
+        else:
+            check_graph(store, ds)
         seconds["shacl"] = time.perf_counter() - start
     if steps.report:
         from peergraph.check import report
@@ -252,7 +268,12 @@ def _checks_and_docs(
         from peergraph.check.reason import build_reasoning, inferred_exports
 
         start = time.perf_counter()
-        reasoning = build_reasoning(store)
+        if nt_file is not None:
+            from peergraph.check.reason import rules_nt
+
+            reasoning = rules_nt(nt_file)
+        else:
+            reasoning = build_reasoning(store)
         seconds["reason"] = time.perf_counter() - start
         if steps.reason:
             extras.update(inferred_exports(reasoning))
