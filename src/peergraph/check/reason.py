@@ -344,7 +344,9 @@ def sparql_rules(graph: Graph | pyoxigraph.Store, max_rounds: int = 20) -> Reaso
         if isinstance(r["x"], ox.NamedNode)
     ]
     if clashes:
-        explain = graph if not isinstance(graph, ox.Store) else _clash_graph(graph, clashes)
+        explain = (
+            graph if not isinstance(graph, ox.Store) else _clash_graph(graph, clashes, asserted)
+        )
         raise Inconsistent(RULES, [_why(m, explain) for m in clashes])
     inferred = sorted(
         (URIRef(q.subject.value), RDF.type, URIRef(q.object.value))
@@ -443,8 +445,14 @@ def _fixpoint(store: pyoxigraph.Store, updates: list[str], max_rounds: int) -> N
             store.update(update)
 
 
-def _clash_graph(store: pyoxigraph.Store, clashes: list[str]) -> Graph:
-    """Ontology + the triples of each clashing individual: what ``_why`` reads to explain."""
+def _clash_graph(
+    store: pyoxigraph.Store, clashes: list[str], asserted: set[tuple[str, str]]
+) -> Graph:
+    """Ontology + the triples of each clashing individual: what ``_why`` reads to explain.
+
+    Without the ``pg:`` types the rules inferred (not in ``asserted``): ``_why`` would call them
+    asserted instead of naming the domain or range axiom they come from.
+    """
     import re
 
     import pyoxigraph as ox
@@ -458,6 +466,12 @@ def _clash_graph(store: pyoxigraph.Store, clashes: list[str]) -> Graph:
         around = [*store.quads_for_pattern(ind, None, None)]
         around += store.quads_for_pattern(None, None, ind)
         for q in around:
+            if (
+                q.predicate.value == RDF_TYPE
+                and q.object.value.startswith(PG)
+                and (q.subject.value, q.object.value) not in asserted
+            ):
+                continue
             g.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
     return g
 

@@ -102,15 +102,21 @@ def validate_nt(nt_file: Path, shapes: Graph | None = None) -> list[Violation]:
     ``dcterms:identifier`` are kept for phrasing the results.
     """
     from peergraph.check import shacl_sparql, subset
-    from peergraph.iris import DCTERMS, RDF
 
     shapes = shapes if shapes is not None else shapes_graph()
     queries = shacl_sparql.compile_shapes(shapes)
-    used, open_ended = subset.predicates(q.sparql for q in queries)
-    keep = None if open_ended else used | {str(RDF.type), str(DCTERMS.identifier)}
-    store = subset.load(nt_file, keep)
+    store = subset.load(nt_file, read_predicates(queries))
     results = shacl_sparql.run(store, queries)
     return sorted(set(_violations(results, _focus_graph(store, results), shapes)))
+
+
+def read_predicates(queries: list) -> frozenset[str] | None:
+    """The predicates compiled ``queries`` and the phrasing of their results read (None: any)."""
+    from peergraph.check import subset
+    from peergraph.iris import DCTERMS, RDF
+
+    used, open_ended = subset.predicates(q.sparql for q in queries)
+    return None if open_ended else used | {str(RDF.type), str(DCTERMS.identifier)}
 
 
 def _focus_graph(store: pyoxigraph.Store, results: list) -> Graph:

@@ -59,6 +59,10 @@ def _walk(node: Any, out: set[str]) -> bool:
         if node.name == "BGP":
             for _s, p, _o in node.triples:
                 ok &= _path(p, out)
+        elif node.name == "TriplesBlock":  # in EXISTS, left untranslated by rdflib
+            for flat in node.triples:  # s p o (p o)* of one subject, flattened
+                for i in range(1, len(flat), 3):
+                    ok &= _path(flat[i], out)
         for value in node.values():
             ok &= _walk(value, out)
     elif isinstance(node, (list, tuple)):
