@@ -169,10 +169,11 @@ def test_ntriples_conversion_is_the_bytes_of_the_row_writers(synth_data: Path, t
         assert (tmp_path / fmt).read_bytes() == expected.getvalue()
 
 
-def test_the_findings_size_limit_guards_only_the_views_and_docs(
+def test_the_findings_size_limit_guards_only_builds_with_checks_views_or_docs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Loading and the RDF exports are bounded; only a build with views and docs is refused."""
+    """Loading and the RDF exports are bounded; only a build with checks, views or docs is
+    refused."""
     from peergraph.errors import DataError
 
     monkeypatch.setenv("PEERGRAPH_MAX_FINDINGS_MB", "0.01")  # the essay's file is ~30 KiB
