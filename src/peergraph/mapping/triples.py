@@ -38,7 +38,6 @@ from peergraph.ingest.audit import (
 )
 from peergraph.ingest.dataset import load
 from peergraph.ingest.records import Cue, Dataset, Finding, Persistence, Source
-from peergraph.ingest.validate import CitationIndex
 from peergraph.iris import (
     CITO,
     DCTERMS,
@@ -787,28 +786,25 @@ def audit_triples(ds: Dataset) -> Iterator[Triple]:
             used_records.add(rid)
             yield paper, PG.relatedRecord, record_iri(rid)
     # findings: in-text citations, claim audit, support level
-    indexes: dict[str, CitationIndex] = {}  # one per source: resolving stays linear at scale
     for f in ds.findings:
-        source = ds.sources[f.source]
         node = finding_iri(f.id)
-        if f.source not in indexes:
-            indexes[f.source] = CitationIndex(source)
-        resolved, _ = indexes[f.source].resolve_all(f.quote)
-        for n, (cit, ref) in enumerate(resolved, 1):
-            if ref.key not in f.cites:
+        references = ds.sources[f.source].references
+        for n, cit in enumerate(f.in_text, 1):  # resolved by validation
+            if cit.key not in f.cites:
                 continue
+            ref = references[cit.key]
             cnode = finding_iri(f.id, f"citation-{n}")
             pos = finding_iri(f.id, f"citation-{n}-position")
             yield cnode, RDF.type, CITO.Citation
             yield cnode, RDF.type, PG.InTextCitation
-            yield cnode, RDFS.label, _lit(cit.raw)
-            yield cnode, PG.printedText, _lit(cit.raw)
+            yield cnode, RDFS.label, _lit(cit.printed)
+            yield cnode, PG.printedText, _lit(cit.printed)
             yield cnode, CITO.hasCitingEntity, node
             yield cnode, CITO.hasCitedEntity, paper_node(ref)
             yield cnode, PG.textPosition, pos
             yield pos, RDF.type, OA.TextPositionSelector
-            yield pos, OA.start, _lit(f.start + cit.start, XSD.nonNegativeInteger)
-            yield pos, OA.end, _lit(f.start + cit.end, XSD.nonNegativeInteger)
+            yield pos, OA.start, _lit(cit.start, XSD.nonNegativeInteger)
+            yield pos, OA.end, _lit(cit.end, XSD.nonNegativeInteger)
         claim = audit.claims.get(f.id)
         if claim:
             anode = finding_iri(f.id, "claim-audit")
