@@ -248,12 +248,15 @@ def _checks_and_docs(
     """
     import time
 
+    from peergraph.check.subset import release
+
     if steps.shacl:
         from peergraph.check.shacl import check_graph, check_nt
 
         start = time.perf_counter()
         if nt_file is not None:
             check_nt(nt_file, ds)
+            release()
         else:
             check_graph(store, ds)
         seconds["shacl"] = time.perf_counter() - start
@@ -264,9 +267,10 @@ def _checks_and_docs(
         if nt_file is not None:
             # its queries read every predicate; on RocksDB they ran over 8 CPU minutes at 100k
             # findings, in memory seconds: an in-memory store of the whole graph, dropped after
-            from peergraph.check import subset
+            from peergraph.check.subset import load
 
-            report.check_graph(subset.load(nt_file, None), ds)
+            report.check_graph(load(nt_file, None), ds)
+            release()
         else:
             report.check_graph(store, ds)
         seconds["report"] = time.perf_counter() - start
@@ -280,6 +284,7 @@ def _checks_and_docs(
             from peergraph.check.reason import rules_nt
 
             reasoning = rules_nt(nt_file)
+            release()
         else:
             reasoning = build_reasoning(store)
         seconds["reason"] = time.perf_counter() - start
@@ -394,9 +399,14 @@ def _checks_to_files(
     from peergraph.export.writers import write_temp
 
     seconds: dict[str, float] = {}
-    # in memory while the store fits in about 0.9 GiB (pyoxigraph: ~0.43 KiB a triple): the
-    # checks and the reasoning's SPARQL updates are several times faster there than on RocksDB
-    # (1,000 papers: whole build 68 s -> 27 s CPU, same bytes); on disk above that
+    # The rule: up to IN_MEMORY_STORE_MAX_TRIPLES (about 0.9 GiB: pyoxigraph takes ~0.45 KiB a
+    # triple in memory) one in-memory store of the whole graph serves the views and every check
+    # (several times faster than RocksDB: 1,000 papers, whole build 68 s -> 27 s CPU). Above,
+    # the views read a RocksDB store in the build's temp folder, and SHACL, the report and the
+    # reasoning each load, one after the other, an in-memory store of only the triples they read
+    # from the N-Triples, dropped after (``_checks_and_docs``): the worker's peak is then the
+    # largest of those stores, not the whole graph plus the rules' growth (see README, "Large
+    # input", for the figures at 100k findings). Same bytes either way.
     in_memory = rows.count is not None and rows.count <= IN_MEMORY_STORE_MAX_TRIPLES
     store_dir = None if in_memory else rows.folder / "store"
     extras = _checked_extras(rows, nt, ds, steps, seconds, store_dir)

@@ -128,3 +128,19 @@ def load(nt_file: Path, keep: frozenset[str] | None) -> pyoxigraph.Store:
     store = ox.Store()
     store.bulk_load(_Reader(lines(nt_file, keep)), format=ox.RdfFormat.N_TRIPLES)
     return store
+
+
+def release() -> None:
+    """Hand the memory of dropped stores back to the system.
+
+    glibc keeps freed pages for reuse: after an in-memory store of 1.1 GiB was dropped the
+    process still held 0.9 GiB, so the next check's store added to it (the build's checks worker
+    reached 4.2 GiB at 100k findings); ``malloc_trim`` gives them back (30 MiB left). A no-op
+    where there is no glibc.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

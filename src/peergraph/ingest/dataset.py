@@ -192,7 +192,7 @@ def read_sources(
 # sorted in chunks on disk). The checks (SHACL and the reasoning, each on an in-memory store of
 # the triples it reads), the HTML views and the ontology docs hold memory in proportion to the
 # graph. Measured on a full ``peergraph build`` of 100k synthetic findings (51 MiB of findings,
-# 4.9M triples): all its processes together peaked at BUILD_PEAK_GIB_AT_51MB. So the estimate for a build is
+# 4.9M triples): all its processes together peaked at PEAK. So the estimate for a build is
 # ``BUILD_BASE_GIB + BUILD_GIB_PER_FINDINGS_MB * MiB of findings``, and ``peergraph build`` with
 # any of those steps refuses, before reading anything, findings whose estimate exceeds the
 # memory this machine has available (``MemAvailable`` in /proc/meminfo; where that cannot be
