@@ -191,15 +191,16 @@ def read_sources(
 # 366,000 synthetic findings loads in 1.2 GiB, about 6 MiB per MiB of findings; the rows are
 # sorted in chunks on disk). The checks (SHACL and the reasoning, each on an in-memory store of
 # the triples it reads), the HTML views and the ontology docs hold memory in proportion to the
-# graph. Measured on a full ``peergraph build`` of 100k synthetic findings (51 MiB of findings,
-# 4.9M triples): all its processes together peaked at PEAK. So the estimate for a build is
+# graph. Measured on a full ``peergraph build`` of 100k synthetic findings (50.6 MiB of findings,
+# 5.2M triples, issue 12): 4.46 GiB in the largest process (the checks worker), 4.9 GiB for all
+# its processes together (sampled every 2 s). So the estimate for a build is
 # ``BUILD_BASE_GIB + BUILD_GIB_PER_FINDINGS_MB * MiB of findings``, and ``peergraph build`` with
 # any of those steps refuses, before reading anything, findings whose estimate exceeds the
 # memory this machine has available (``MemAvailable`` in /proc/meminfo; where that cannot be
 # read, ``MAX_FINDINGS_MB``). PEERGRAPH_MAX_FINDINGS_MB sets the limit in MiB instead.
 # ``load()`` and builds without those steps (``steps=RDF_ONLY``) are not limited.
 BUILD_BASE_GIB = 0.5
-BUILD_GIB_PER_FINDINGS_MB = 0.1
+BUILD_GIB_PER_FINDINGS_MB = 0.09  # (4.9 - 0.5) GiB / 50.6 MiB, rounded up
 MAX_FINDINGS_MB = 8.0
 MEMINFO = Path("/proc/meminfo")
 
