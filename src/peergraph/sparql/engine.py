@@ -95,6 +95,9 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    # ``# materialize: store``: ``peergraph build --store`` saves its default result beside the
+    # store (``peergraph.sparql.views``), because it aggregates over every finding
+    materialize: bool = False
 
 
 def _parse_header(name: str, text: str) -> NamedQuery:
@@ -113,7 +116,12 @@ def _parse_header(name: str, text: str) -> NamedQuery:
         else:
             meta[key.strip()] = value.strip()
     return NamedQuery(
-        name, meta.get("title", name), meta.get("description", ""), tuple(params), text
+        name,
+        meta.get("title", name),
+        meta.get("description", ""),
+        tuple(params),
+        text,
+        meta.get("materialize") == "store",
     )
 
 
@@ -468,6 +476,8 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[Any] = field(default_factory=list)
     truncated: bool = False
+    # where the rows came from: "" when computed now, else a note naming the materialised view
+    origin: str = ""
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -659,6 +669,20 @@ def _xml_term(term: Any) -> str:
 # --- running ---------------------------------------------------------------------------------
 
 
+_IF_LINE = re.compile(r"^[^\n]*#\s*if:\s*([A-Za-z_]\w*)\s*$", re.MULTILINE)
+
+
+def keep_lines_for(text: str, given: Any) -> str:
+    """``text`` without the lines marked ``# if: NAME`` for parameters not in ``given``.
+
+    A drill-down query narrows by any of several optional parameters; a pattern such as
+    ``?f pg:setting ?setting`` must be there when ``setting`` is bound (so the store looks the
+    value up) and absent when it is not (or findings with no setting would drop out). Whole
+    lines of the query's own text are kept or dropped; no user text reaches the query.
+    """
+    return _IF_LINE.sub(lambda m: m[0] if m[1] in given else "", text)
+
+
 def prepare(
     name_or_sparql: str,
     params: Mapping[str, Any] | None = None,
@@ -670,6 +694,7 @@ def prepare(
     defaults = {p.name: p.default for p in named.params if p.default is not None} if named else {}
     if defaults:
         params = {**defaults, **(params or {})}
+    text = keep_lines_for(text, params or {})
     page: dict[str, Any] | None = None
     if named is not None and any(p.kind == "page" for p in named.params):
         page = {n: v for n, v in (params or {}).items() if n in PAGE_PARAMS}
@@ -770,6 +795,57 @@ def run_on_store(
         result = solution = None
 
 
+def from_views(
+    folder: str | Path,
+    named: NamedQuery,
+    params: Mapping[str, Any] | None = None,
+    *,
+    limit: int | None = None,
+) -> QueryResult | None:
+    """The rows ``peergraph build --store`` kept for ``named`` in the store at ``folder``, or None.
+
+    Only for a query marked ``# materialize: store``, asked with its default parameters (a
+    paged one may ask for any page: the kept rows are all of them, in the query's order), when
+    the kept rows match the store's fingerprint and the query's current text. Anything else is
+    None, and the caller runs the query live.
+    """
+    if not named.materialize:
+        return None
+    from peergraph.sparql import views
+
+    page = {"limit": 100, "offset": 0} if any(p.kind == "page" for p in named.params) else None
+    for name, value in (params or {}).items():
+        if page is not None and name in PAGE_PARAMS:
+            page[name] = value
+            continue
+        declared = next((p for p in named.params if p.name == name), None)
+        if declared is None or declared.default is None:
+            return None
+        if _term(value, declared.kind) != _term(declared.default, declared.kind):
+            return None
+    found = views.entry(folder, named.name, named.text)
+    if found is None:
+        return None
+    start, stop = 0, None
+    if page is not None:
+        size, start = _page_number("limit", page["limit"]), _page_number("offset", page["offset"])
+        assert start is not None
+        stop = None if size is None else start + size
+    solutions = views.read_rows(folder, named.name, found["rows"], start, stop)
+    columns = [v.value for v in solutions.variables]
+    out = QueryResult("bindings", columns=columns)
+    out.origin = (
+        f"materialised view of '{named.name}' ({found['rows']} rows, kept by "
+        f"`peergraph build --store` for store contents {found['fingerprint'][:19]}...)"
+    )
+    for solution in solutions:
+        if limit is not None and len(out.terms) >= limit:
+            out.truncated = True
+            break
+        out.terms.append(tuple(solution[c] for c in columns))
+    return out
+
+
 def run_on_endpoint(endpoint: str, text: str, form: str, *, timeout: float = 60.0) -> QueryResult:
     """Run a query on a remote SPARQL 1.1 endpoint the user named (POST, SPARQL protocol)."""
     import urllib.error
@@ -831,7 +907,9 @@ def query(
         work). A paged query (README, Querying) also takes ``limit`` (default 100, ``"all"``)
         and ``offset``.
     source: what ``peergraph.export.store.open_store`` accepts (default: the bundled data), or an
-        open pyoxigraph Store.
+        open pyoxigraph Store. On a store folder written by ``peergraph build --store``, an
+        aggregate query with its default parameters returns the rows kept there
+        (:func:`from_views`; ``.origin`` says so) instead of counting every finding again.
     endpoint: run on this remote SPARQL endpoint instead.
     allow_remote: permit SERVICE and remote FROM (off by default: no outbound requests).
 
@@ -845,9 +923,13 @@ def query(
 
     from peergraph.export.store import open_store
 
+    _, named = resolve(name_or_sparql)
+    if named is not None and isinstance(source, (str, Path)) and Path(source).is_dir():
+        kept = from_views(source, named, params, limit=limit)
+        if kept is not None:
+            return kept
     store = source if isinstance(source, ox.Store) else open_store(source)
     if params:
-        _, named = resolve(name_or_sparql)
         check_param_terms(store, params, named.params if named else ())
     return run_on_store(store, text, limit=limit)
 
