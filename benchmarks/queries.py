@@ -26,14 +26,22 @@ from pathlib import Path
 WARM_RUNS = 5
 
 
-def time_one(store: str, name: str, folder: str | None, live: bool = False) -> dict:
-    """Run in the child: open ``store`` read-only and time ``name`` cold, then warm."""
+def time_one(
+    store: str, name: str, folder: str | None, live: bool = False, params: list[str] = ()
+) -> dict:
+    """Run in the child: open ``store`` read-only and time ``name`` cold, then warm.
+
+    ``params`` (``NAME=VALUE``) are bound where the query declares that parameter.
+    """
     import pyoxigraph as ox
 
     from peergraph.sparql.engine import from_views, named_queries, prepare, run_on_store
 
+    declared = {p.name for p in named_queries()[name].params} if name in named_queries() else set()
+    bound = dict(item.split("=", 1) for item in params)
+    bound = {k: v for k, v in bound.items() if k in declared}
     target = str(Path(folder) / f"{name}.rq") if folder else name
-    text, _form = prepare(target)
+    text, _form = prepare(target, bound or None)
     if folder:  # a .rq file path has no declared defaults: bind the named query's own
         from peergraph.sparql.engine import named_queries
 
@@ -53,7 +61,7 @@ def time_one(store: str, name: str, folder: str | None, live: bool = False) -> d
     rows, via = 0, "live"
     for _ in range(1 + WARM_RUNS):
         t, c = time.perf_counter(), time.process_time()
-        kept = from_views(store, named) if named is not None else None
+        kept = from_views(store, named, bound) if named is not None else None
         via = "view" if kept is not None else "live"
         rows = len(kept if kept is not None else run_on_store(store_, text))
         wall.append(time.perf_counter() - t)
@@ -64,15 +72,22 @@ def time_one(store: str, name: str, folder: str | None, live: bool = False) -> d
         "warm_cpu_median_ms": round(statistics.median(cpu[1:]) * 1000, 1),
         "rows": rows,
         "via": via,
+        **({"params": " ".join(f"{k}={v}" for k, v in bound.items())} if bound else {}),
     }
 
 
 def run(
-    store: str, names: list[str], folder: str | None, timeout: float, live: bool = False
+    store: str,
+    names: list[str],
+    folder: str | None,
+    timeout: float,
+    live: bool = False,
+    params: list[str] = (),
 ) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for name in names:
         cmd = [sys.executable, __file__, "--child", store, name]
+        cmd += [f"--param={p}" for p in params]
         cmd += ["--dir", folder] if folder else []
         cmd += ["--live"] if live else []
         try:
@@ -98,7 +113,8 @@ def table(results: dict[str, dict], limit_ms: float = 100.0) -> str:
             flag = " ⚠" if r["warm_median_ms"] > limit_ms else ""
             lines.append(
                 f"| {name} | {r['warm_median_ms']}{flag} | {r['warm_cpu_median_ms']} "
-                f"| {r['cold_ms']} | {r['rows']} | {r.get('via', 'live')} |"
+                f"| {r['cold_ms']} | {r['rows']} | {r.get('via', 'live')} "
+                f"{r.get('params', '')} |"
             )
         elif "stopped_after_s" in r:
             lines.append(f"| {name} | > {r['stopped_after_s']:g} s (stopped) | | | | |")
@@ -117,16 +133,20 @@ def main() -> None:
     parser.add_argument(
         "--live", action="store_true", help="run every query on the store, not from kept results"
     )
+    parser.add_argument(
+        "--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+        help="bind NAME in the queries that declare it (e.g. setting=hospital), to time them live",
+    )  # fmt: skip
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_intermixed_args()
     if args.child:
-        print(json.dumps(time_one(args.store, args.names[0], args.dir, args.live)))
+        print(json.dumps(time_one(args.store, args.names[0], args.dir, args.live, args.param)))
         return
     from peergraph.sparql.engine import named_queries
 
     names = args.names or list(named_queries())
     print(f"load average {os.getloadavg()[0]:.2f}", file=sys.stderr)
-    results = run(args.store, names, args.dir, args.timeout, args.live)
+    results = run(args.store, names, args.dir, args.timeout, args.live, args.param)
     print(table(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

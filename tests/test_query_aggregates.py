@@ -197,3 +197,35 @@ def test_findings_without_parameters_pages_every_finding(sets):
     everything = [r["finding"] for r in _run(store, "findings", limit="all")]
     assert sorted(everything) == sorted(f.id for f in _evidence(ds))
     assert len(_run(store, "findings")) == min(100, len(everything))
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "column"),
+    [
+        ("setting-outcomes", "setting", "setting"),
+        ("setting-outcomes", "outcome", "outcome"),
+        ("population-outcomes", "population", "population"),
+        ("organisational-factors", "factor", "factor"),
+        ("outcomes-by-direction", "outcome", "outcome"),
+        ("chime-domains", "domain", "domain"),
+        ("personal-recovery-mechanisms", "mechanism", "mechanism"),
+    ],
+)
+@pytest.mark.parametrize("where", ["essay", "synth30"])
+def test_a_parameter_bound_inside_the_counting_gives_the_filtered_rows(
+    sets, where, name, param, column
+):
+    """The value is bound inside each sub-SELECT that projects it (so the store looks it up);
+    the rows must be those of the unbound query with that value."""
+    from peergraph.sparql.engine import prepare
+
+    _, store = sets[where]
+    everything = _run(store, name)
+    values = sorted({r[column] for r in everything if r[column]})
+    assert values
+    for value in values[:4]:
+        text, _ = prepare(name, {param: f"<{value}>"})
+        assert text.count("VALUES (?" + param) >= 2  # outside, and inside the counting
+        assert _run(store, name, **{param: f"<{value}>"}) == [
+            r for r in everything if r[column] == value
+        ]

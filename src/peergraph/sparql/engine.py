@@ -370,7 +370,7 @@ def bind_params(text: str, params: Mapping[str, Any], declared: tuple[Param, ...
     bound = _wrap_group(text, open_at, close_at, names, terms)
     page = _page_group(bound)
     if page is None:
-        return bound
+        return _push_into_subselects(bound, names, terms)
     # a paged query picks its page in a sub-SELECT: the parameters must narrow that selection
     # too, or the page would be taken before they filter it
     inner = [(n, t) for n, t in zip(names, terms, strict=True)
@@ -378,6 +378,47 @@ def bind_params(text: str, params: Mapping[str, Any], declared: tuple[Param, ...
     if not inner:
         return bound
     return _wrap_group(bound, *page, [n for n, _ in inner], [t for _, t in inner])
+
+
+def _subselects(text: str) -> list[tuple[int, int, int, int]]:
+    """(SELECT end, projection end, ``{``, ``}``) of every sub-SELECT, in order of appearance."""
+    found, depth, pending = [], 0, []
+    opens: list[tuple[int, int]] = []
+    for offset, tok in _scan(text):
+        if tok == "{":
+            if pending:
+                select_end = pending.pop()
+                opens.append((depth, len(found)))
+                found.append([select_end, offset, offset, -1])
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+            if opens and opens[-1][0] == depth:
+                found[opens.pop()[1]][3] = offset
+        elif tok.upper() == "SELECT" and depth > 0:
+            pending.append(offset + len(tok))
+    return [tuple(f) for f in found]  # type: ignore[misc]
+
+
+def _push_into_subselects(text: str, names: list[str], terms: list) -> str:
+    """Also bind the values inside each sub-SELECT that projects a bound variable.
+
+    Joining the values with a sub-SELECT's result equals joining them with its rows before it
+    groups them (the variable is one of its projected, hence grouped, columns), so the rows
+    are the same; but the store can then look the value up instead of counting every finding
+    and discarding all but one setting's counts.
+    """
+    count = len(_subselects(text))
+    for k in range(count):
+        select_end, proj_end, open_at, close_at = _subselects(text)[k]
+        projection = text[select_end:proj_end]
+        inner = [(n, t) for n, t in zip(names, terms, strict=True)
+                 if re.search(rf"[?$]{n}\b", projection)
+                 and not re.search(rf"\bAS\s+[?$]{n}\b", projection, re.IGNORECASE)]  # fmt: skip
+        if inner and close_at > open_at:
+            text = _wrap_group(text, open_at, close_at, [n for n, _ in inner],
+                               [t for _, t in inner])  # fmt: skip
+    return text
 
 
 def _wrap_group(text: str, open_at: int, close_at: int, names: list[str], terms: list) -> str:
