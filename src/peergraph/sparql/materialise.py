@@ -6,12 +6,22 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from peergraph.errors import UsageError
 from peergraph.export.store import read_fingerprint
 from peergraph.sparql import views
 from peergraph.sparql.engine import _json_term, named_queries, prepare, run_on_store
+
+
+def _rows(store: Any, text: str) -> tuple[list[str], list[list]]:
+    """A query's columns and its rows as SPARQL JSON terms."""
+    result = run_on_store(store, text)
+    return result.columns, [
+        [None if t is None else _json_term(t) for t in row] for row in result.terms
+    ]
 
 
 def materialise(folder: str | Path) -> dict[str, int]:
@@ -28,17 +38,19 @@ def materialise(folder: str | Path) -> dict[str, int]:
         raise UsageError(
             f"{folder}: the store has no fingerprint; write it with `peergraph build --store`"
         )
+    marked = [named for named in named_queries().values() if named.materialize]
+    texts = [
+        prepare(n.name, {"limit": "all"} if any(p.kind == "page" for p in n.params) else None)[0]
+        for n in marked
+    ]
     store = ox.Store.read_only(str(folder))
     try:
-        computed = []
-        for named in named_queries().values():
-            if not named.materialize:
-                continue
-            paged = any(p.kind == "page" for p in named.params)
-            text, _ = prepare(named.name, {"limit": "all"} if paged else None)
-            result = run_on_store(store, text)
-            rows = [[None if t is None else _json_term(t) for t in row] for row in result.terms]
-            computed.append((named.name, named.text, result.columns, rows))
+        # pyoxigraph lets go of the GIL while it evaluates: two threads use both cores
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(_rows, [store] * len(texts), texts))
     finally:
         del store
+    computed = [
+        (n.name, n.text, columns, rows) for n, (columns, rows) in zip(marked, results, strict=True)
+    ]
     return views.write_views(folder, fingerprint, computed)
