@@ -332,12 +332,19 @@ def _scan(text: str) -> Iterator[tuple[int, str]]:
             yield m.start(), m.group("word")
 
 
-def bind_params(text: str, params: Mapping[str, Any], declared: tuple[Param, ...] = ()) -> str:
+def bind_params(
+    text: str,
+    params: Mapping[str, Any],
+    declared: tuple[Param, ...] = (),
+    *,
+    into_subselects: bool = False,
+) -> str:
     """``text`` with a ``VALUES`` block binding ``params`` wrapped around its WHERE pattern.
 
     ``{ VALUES (?a ?b) { (t1 t2) } { original pattern } }``: the original group is evaluated as
     before and joined with the bound values, which also works for sub-SELECTs and OPTIONALs. The
     values are RDF terms serialised by pyoxigraph (escaped), never user text.
+    ``into_subselects``: also bind them inside sub-SELECTs (:func:`_push_into_subselects`).
     """
     if not params:
         return text
@@ -370,7 +377,7 @@ def bind_params(text: str, params: Mapping[str, Any], declared: tuple[Param, ...
     bound = _wrap_group(text, open_at, close_at, names, terms)
     page = _page_group(bound)
     if page is None:
-        return _push_into_subselects(bound, names, terms)
+        return _push_into_subselects(bound, names, terms) if into_subselects else bound
     # a paged query picks its page in a sub-SELECT: the parameters must narrow that selection
     # too, or the page would be taken before they filter it
     inner = [(n, t) for n, t in zip(names, terms, strict=True)
@@ -406,7 +413,9 @@ def _push_into_subselects(text: str, names: list[str], terms: list) -> str:
     Joining the values with a sub-SELECT's result equals joining them with its rows before it
     groups them (the variable is one of its projected, hence grouped, columns), so the rows
     are the same; but the store can then look the value up instead of counting every finding
-    and discarding all but one setting's counts.
+    and discarding all but one setting's counts. It holds when the variable is also bound
+    before any OPTIONAL or MINUS around the sub-SELECT, as in every bundled query (tests check
+    the rows); so only named queries use it, never a user's ``.rq`` file.
     """
     count = len(_subselects(text))
     for k in range(count):
@@ -751,7 +760,9 @@ def prepare(
                     )
         # check the unbound text first, so syntax errors point at the user's own lines
         check_query(text, allow_remote=allow_remote)
-        text = bind_params(text, params, named.params if named else ())
+        text = bind_params(
+            text, params, named.params if named else (), into_subselects=named is not None
+        )
     if page is not None:  # after binding: the parameters go inside the page's sub-SELECT
         text = set_page(text, **page)
     form = check_query(text, allow_remote=allow_remote)

@@ -51,7 +51,8 @@ def materialise(folder: str | Path) -> dict[str, int]:
     texts = []
     for n in marked:
         defaults = {p.name: p.default for p in n.params if p.default and p.kind != "page"}
-        text = bind_params(keep_lines_for(n.text, defaults), defaults, n.params)
+        text = keep_lines_for(n.text, defaults)
+        text = bind_params(text, defaults, n.params, into_subselects=True)
         texts.append(set_page(text, "all", 0) if any(p.kind == "page" for p in n.params) else text)
     store = ox.Store.read_only(str(folder))
     try:
