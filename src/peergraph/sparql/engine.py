@@ -413,9 +413,12 @@ def _push_into_subselects(text: str, names: list[str], terms: list) -> str:
     Joining the values with a sub-SELECT's result equals joining them with its rows before it
     groups them (the variable is one of its projected, hence grouped, columns), so the rows
     are the same; but the store can then look the value up instead of counting every finding
-    and discarding all but one setting's counts. It holds when the variable is also bound
-    before any OPTIONAL or MINUS around the sub-SELECT, as in every bundled query (tests check
-    the rows); so only named queries use it, never a user's ``.rq`` file.
+    and discarding all but one setting's counts. Where the sub-SELECT's own pattern binds the
+    variable at its top level, the ``VALUES`` goes first in that pattern, which pyoxigraph joins
+    by lookup (a domain's counts at 1,000 papers: 91 -> 2 ms CPU); elsewhere it wraps the
+    pattern. It holds when the variable is also bound before any OPTIONAL or MINUS around the
+    sub-SELECT, as in every bundled query (tests check the rows); so only named queries use
+    it, never a user's ``.rq`` file.
     """
     count = len(_subselects(text))
     for k in range(count):
@@ -424,10 +427,32 @@ def _push_into_subselects(text: str, names: list[str], terms: list) -> str:
         inner = [(n, t) for n, t in zip(names, terms, strict=True)
                  if re.search(rf"[?$]{n}\b", projection)
                  and not re.search(rf"\bAS\s+[?$]{n}\b", projection, re.IGNORECASE)]  # fmt: skip
-        if inner and close_at > open_at:
-            text = _wrap_group(text, open_at, close_at, [n for n, _ in inner],
-                               [t for _, t in inner])  # fmt: skip
+        if not inner or close_at <= open_at:
+            continue
+        top = _top_level(text[open_at + 1 : close_at])
+        first = [(n, t) for n, t in inner if re.search(rf"[?$]{n}\b", top)]
+        rest = [(n, t) for n, t in inner if (n, t) not in first]
+        if rest:
+            text = _wrap_group(text, open_at, close_at, [n for n, _ in rest],
+                               [t for _, t in rest])  # fmt: skip
+        if first:
+            values = "VALUES (" + " ".join("?" + n for n, _ in first) + ") { ("
+            values += " ".join(str(t) for _, t in first) + ") }"
+            text = text[: open_at + 1] + f" {values} " + text[open_at + 1 :]
     return text
+
+
+def _top_level(group: str) -> str:
+    """A group's text outside its nested groups, filters and binds (strings and IRIs blanked):
+    where a variable found is bound by the group's own triple patterns."""
+    bare = _STRINGS_AND_IRIS.sub(lambda m: " " * len(m.group()), group)
+    bare = re.sub(r"#[^\n]*", " ", bare)
+    while True:
+        stripped = re.sub(r"\{[^{}]*\}", " ", bare)
+        if stripped == bare:
+            break
+        bare = stripped
+    return re.sub(r"\b(?:FILTER|BIND)\s*\((?:[^()]|\([^()]*\))*\)", " ", bare, flags=re.IGNORECASE)
 
 
 def _wrap_group(text: str, open_at: int, close_at: int, names: list[str], terms: list) -> str:
