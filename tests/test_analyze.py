@@ -399,7 +399,9 @@ def test_communities_above_the_louvain_limit_come_from_label_propagation_and_say
     assert analyze(graph, seed=3).tables["communities"] == first.tables["communities"]
 
 
-@pytest.mark.parametrize("name", ["peergraph.ttl", "peergraph.jsonld", "peergraph.owl"])
+@pytest.mark.parametrize(
+    "name", ["peergraph.ttl", "peergraph.jsonld", "peergraph.owl", "peergraph.nt"]
+)
 def test_every_export_format_streams_to_the_projection_of_the_graph(graph, tmp_path, name):
     """The projection reads a file through pyoxigraph's parser, whatever the export format, and
     gets what it gets from the rdflib Graph the file was written from."""
@@ -497,3 +499,79 @@ def test_a_failed_write_leaves_the_earlier_files_as_they_were(result, tmp_path, 
         metrics.write_analysis(result, tmp_path)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_build_ntriples_read_from_bytes_give_pyoxigraphs_triples():
+    """The build's N-Triples are read from the lines' bytes (_scan_lines): the same pairs, in the
+    same order, as pyoxigraph's parser gives, on the essay's export."""
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    from peergraph.analysis import projection
+
+    nt = Path(__file__).resolve().parents[1] / "exports" / "peergraph.nt"
+    assert projection._written_by_build(nt)
+    fmt = ox.RdfFormat.N_TRIPLES
+    ours = projection._scan_lines(nt, fmt, projection.PREDICATES)
+    assert ours == projection._scan(nt, fmt, projection.PREDICATES)
+    assert len(ours[projection.RDFS + "label"]) > 100
+    assert (SMIT, PG + "Paper") in ours[projection.RDF_TYPE]
+
+
+# lines as pyoxigraph would not write them, and lines it writes (TYPE, PG: ... spelled out below)
+ODD_LINES = """\
+<https://e.org/f1> <TYPE> <PG:Finding> .
+<https://e.org/f1> <http://www.w3.org/2000/01/rdf-schema#label> "plain" .
+<https://e.org/f1> <http://www.w3.org/2000/01/rdf-schema#label> "say \\"hi\\" \\u00e9\\n"@en .
+<https://e.org/f1> <http://www.w3.org/2000/01/rdf-schema#label> "Gro\u00df"@DE-at .
+<https://e.org/f1>\t<http://www.w3.org/2000/01/rdf-schema#label>  "tabbed" .
+<https://e.org/f1> <http://www.w3.org/2000/01/rdf-schema#label> "commented" . # a comment
+<https://e.org/f1> <http://www.w3.org/2000/01/rdf-schema#label> "crlf" .\r
+_:b1 <http://www.w3.org/2000/01/rdf-schema#label> "blank subject" .
+<https://e.org/f1> <PG:outcome> _:b2 .
+<https://e.org/f1> <PG:outcome> <https://e.org/o\\u0031> .
+<https://e.org/f1> <PG:outcome> <https://e.org/o2> .
+<https://e.org/f1> <PG:outcome><https://e.org/o3> .
+<https://e.org/f1> <http://purl.org/spar/fabio/hasPublicationYear> "2020"^^<XSD:gYear> .
+<https://e.org/f1> <http://www.w3.org/2000/01/rdf-schema#comment> "not read: \\" . <x> ." .
+<https://e.org/f1> <TYPE> <OWL:NamedIndividual> .
+""".replace("<TYPE>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>").replace(
+    "<PG:", "<" + PG).replace("<XSD:", "<http://www.w3.org/2001/XMLSchema#").replace(
+    "<OWL:", "<http://www.w3.org/2002/07/owl#")
+
+
+def test_odd_lines_of_build_ntriples_go_to_pyoxigraph_in_order(tmp_path):
+    """Escapes, blank nodes, tabs, comments, CRLF and upper-case language tags are read exactly
+    as pyoxigraph reads them, in file order."""
+    import pyoxigraph as ox
+
+    from peergraph.analysis import projection
+
+    nt = tmp_path / "odd.nt"
+    nt.write_bytes(projection.BUILD_HEADER + b" test\n" + ODD_LINES.encode())
+    fmt = ox.RdfFormat.N_TRIPLES
+    ours = projection._scan_lines(nt, fmt, projection.PREDICATES)
+    assert ours == projection._scan(nt, fmt, projection.PREDICATES)
+    labels = [lit.value for _, lit in ours[projection.RDFS + "label"]]
+    assert labels == ['plain', 'say "hi" \u00e9\n', "Gro\u00df", "tabbed", "commented", "crlf"]
+    assert ours[projection.RDFS + "label"][2][1].language == "de-at"
+    assert [o for _, o in ours[PG + "outcome"]] == [
+        "https://e.org/o1", "https://e.org/o2", "https://e.org/o3"
+    ]
+    assert ours[projection.RDF_TYPE] == [("https://e.org/f1", PG + "Finding")]
+
+
+def test_a_broken_line_in_build_ntriples_names_its_line_in_the_file(tmp_path, monkeypatch):
+    from peergraph.analysis import projection
+    from peergraph.errors import UsageError
+
+    lines = ODD_LINES.splitlines(keepends=True)
+    lines.insert(9, '<https://e.org/f1> <http://www.w3.org/2000/01/rdf-schema#label> "open .\n')
+    nt = tmp_path / "broken.nt"
+    nt.write_bytes(projection.BUILD_HEADER + b" test\n" + "".join(lines).encode())
+    with pytest.raises(UsageError, match=r"broken\.nt: cannot be read as RDF \(.*line 11\b"):
+        projection.project(nt)
+    monkeypatch.setattr(projection, "PARALLEL_MIN_BYTES", 1)
+    with pytest.raises(UsageError, match=r"broken\.nt: cannot be read as RDF \(.*line 11\b"):
+        projection.project(nt)
