@@ -22,7 +22,6 @@ views also read authorships and support levels.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -284,85 +283,28 @@ class TripleSource:
 
     def _read_file(self) -> dict[str, list[tuple[str, str | Lit]]]:
         """The triples of :data:`PREDICATES`, by predicate, in file order: one streaming pass of
-        pyoxigraph's parser, or of :func:`_scan_lines` for N-Triples that ``peergraph build``
-        wrote; a large line-based file (N-Triples, N-Quads) in two halves, the second on the
-        other core."""
+        :func:`_scan_lines` for N-Triples that ``peergraph build`` wrote, else of pyoxigraph's
+        parser. In one process: reading a 100k-finding file in two halves on two cores cost
+        46 % more CPU (the child's 1.4M pairs pickled back, its copy-on-write pages) and was
+        slower in wall time on the shared 2-core machine (32 against 20 s)."""
         from peergraph.errors import UsageError
 
         path: Path = self.source
         fmt = _file_format(path)
-        size = path.stat().st_size
-        line_based = fmt.file_extension in LINE_FORMATS
-        scan = _scan_lines if fmt.file_extension == "nt" and _written_by_build(path) else _scan
-        try:
-            if not line_based or size < PARALLEL_MIN_BYTES:
-                return scan(path, fmt, self.predicates)
-            from peergraph.workers import Worker
-
-            middle = _next_line(path, size // 2)
-            second = Worker(
-                lambda: scan(path, fmt, self.predicates, middle, size),
-                what=f"reading {path}",
-                fork=True,
-            )
+        if fmt.file_extension == "nt" and _written_by_build(path):
             try:
-                wanted = scan(path, fmt, self.predicates, 0, middle)
-                for predicate, rows in second.result().items():
-                    wanted[predicate] += rows
-            except BaseException:
-                second.cancel()
-                raise
-            return wanted
-        except UsageError:
-            # again as a whole, by pyoxigraph: the error with its line in the file
-            return _scan(path, fmt, self.predicates)
-
-
-# line-based RDF formats (by pyoxigraph's file extension): a file split at a line break is two
-# valid files
-LINE_FORMATS = frozenset({"nt", "nq"})
-# from this size a line-based file is read in two halves on two cores (about 250k triples)
-PARALLEL_MIN_BYTES = 32 * 2**20
-
-
-def _next_line(path: Path, offset: int) -> int:
-    """The offset of the first line that starts at or after ``offset``."""
-    with path.open("rb") as f:
-        f.seek(max(0, offset - 1))
-        f.readline()
-        return f.tell()
-
-
-class _ByteRange(io.RawIOBase):
-    """Bytes ``start`` to ``end`` of a file, as a file (for pyoxigraph's parser)."""
-
-    def __init__(self, path: Path, start: int, end: int):
-        self._file = path.open("rb")
-        self._file.seek(start)
-        self._left = end - start
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._left <= 0:
-            return 0
-        view = memoryview(buffer)
-        n = self._file.readinto(view[: min(len(view), self._left)]) or 0
-        self._left -= n
-        return n
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
+                return _scan_lines(path, fmt, self.predicates)
+            except UsageError:
+                pass  # again by pyoxigraph alone: the error with its line in the file
+        return _scan(path, fmt, self.predicates)
 
 
 def _scan(
-    path: Path, fmt: Any, predicates: frozenset[str], start: int = 0, end: int | None = None
+    path: Path, fmt: Any, predicates: frozenset[str]
 ) -> dict[str, list[tuple[str, str | Lit]]]:
-    """(subject, object) pairs of the triples of ``predicates`` in a file (or bytes ``start``
-    to ``end`` of it), by predicate; rdf:type only for :data:`CLASSES`. IRIs are interned: a
-    finding's IRI is one string however many triples name it."""
+    """(subject, object) pairs of the triples of ``predicates`` in a file, by predicate;
+    rdf:type only for :data:`CLASSES`. IRIs are interned: a finding's IRI is one string however
+    many triples name it."""
     import pyoxigraph as ox
 
     from peergraph.errors import UsageError
@@ -371,13 +313,8 @@ def _scan(
     bucket_of, types = wanted.get, wanted[RDF_TYPE]
     class_iri = {c: c for c in CLASSES}.get
     named, literal, intern, new_tuple = ox.NamedNode, ox.Literal, sys.intern, tuple.__new__
-    source = None if end is None else _ByteRange(path, start, end)
     try:
-        triples = (
-            ox.parse(path=str(path), format=fmt) if source is None
-            else ox.parse(input=io.BufferedReader(source, 1 << 20), format=fmt)
-        )  # fmt: skip
-        for t in triples:
+        for t in ox.parse(path=str(path), format=fmt):
             bucket = bucket_of(t.predicate.value)
             if bucket is None:
                 continue
@@ -394,9 +331,6 @@ def _scan(
                 bucket.append((intern(s.value), lit))
     except SyntaxError as exc:
         raise UsageError(f"{path}: cannot be read as RDF ({exc})") from None
-    finally:
-        if source is not None:
-            source.close()
     return wanted
 
 
@@ -415,7 +349,7 @@ def _written_by_build(path: Path) -> bool:
 
 
 def _scan_lines(
-    path: Path, fmt: Any, predicates: frozenset[str], start: int = 0, end: int | None = None
+    path: Path, fmt: Any, predicates: frozenset[str]
 ) -> dict[str, list[tuple[str, str | Lit]]]:
     """:func:`_scan` of N-Triples that pyoxigraph wrote (``peergraph build``'s files), with the
     same result, from the lines' bytes instead of a pyoxigraph term for every term of every
@@ -428,9 +362,9 @@ def _scan_lines(
     decoded here; any other line (an escape, a blank node, odd spacing, a comment after the
     dot) goes to pyoxigraph, before the next plain line, so the result and its order are
     exactly :func:`_scan`'s. Lines of other predicates are checked for their shape only (three
-    terms, a final dot): pyoxigraph wrote and checked them. Raises UsageError on a line
-    pyoxigraph refuses (numbered within its batch: the caller reads the file again to name its
-    line in the file)."""
+    terms, a closed literal, a final dot): pyoxigraph wrote and checked them. Raises
+    UsageError on a line pyoxigraph refuses (numbered within its batch: the caller reads the
+    file again to name its line in the file)."""
     import pyoxigraph as ox
 
     from peergraph.errors import UsageError
@@ -453,8 +387,7 @@ def _scan_lines(
         odd.clear()
 
     with path.open("rb") as f:
-        f.seek(start)
-        left = (path.stat().st_size if end is None else end) - start
+        left = path.stat().st_size
         tail = b""
         while left > 0 or tail:
             chunk = f.read(min(LINES_CHUNK, left)) if left > 0 else b""
@@ -470,9 +403,12 @@ def _scan_lines(
                 s, p, rest = parts
                 bucket = bucket_of(p)
                 if bucket is None:  # skipped if p is one whole predicate IRI, not written out
-                    # in escapes (92: "\\"), and the line ends in " ." (9: a tab)
+                    # in escapes (92: "\\"), and the line ends in " ." (9: a tab), after a
+                    # closed literal if it holds one
                     if (9 in s or p[:1] != b"<" or p.find(b">") != len(p) - 1 or 92 in p
-                            or not rest.endswith(b" .")) and s[:1] != b"#":  # fmt: skip
+                            or not rest.endswith(b" .")
+                            or rest[:1] == b'"' and rest.rfind(b'"') == 0
+                            ) and s[:1] != b"#":  # fmt: skip
                         odd.append(line)
                     continue
                 o = rest[:-2]
