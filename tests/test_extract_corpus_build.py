@@ -151,3 +151,34 @@ def test_accepted_drafts_cite_the_papers_the_gold_says_their_sentences_cite(buil
     assert wrong <= 0.05 * checked, f"{wrong} of {checked} findings cite other papers than gold"
     if any(r["doi"] for r in gold["references"]) and gold["format"] != "jats":
         assert dois > 0, "no cited paper with a gold DOI was checked"
+
+
+def test_every_cited_paper_of_an_accepted_draft_has_its_in_text_citation_in_the_graph(
+    built: dict,
+) -> None:
+    """Numbered and JATS/PDF documents too (their citations were read for the whole document, not
+    from the quote): each paper a finding cites is reached through a ``cito:Citation`` whose
+    printed text is the source's text at the citation's offsets, inside the finding's sentence."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(built["nt"].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    from peergraph.mapping.triples import paper_node
+
+    query = (ROOT / "tests" / "fixtures" / "in-text-citations.rq").read_text("utf-8")
+    rows: dict[str, list[tuple[str, int, int, str]]] = {}
+    for r in store.query(query):
+        fid = r["finding"].value.rsplit("/", 1)[1]
+        paper = r["paper"].value
+        rows.setdefault(fid, []).append(
+            (r["printed"].value, int(r["start"].value), int(r["end"].value), paper)
+        )
+    text = built["source"].text
+    cited = [f for f in built["findings"] if f.cites]
+    assert cited
+    for f in cited:
+        found = rows.get(f.id, [])
+        refs = built["source"].references
+        assert {paper for *_, paper in found} == {str(paper_node(refs[k])) for k in f.cites}, f.id
+        for printed, start, end, _ in found:
+            assert f.start <= start < end <= f.end and text[start:end] == printed, (f.id, printed)

@@ -7,6 +7,7 @@ file exists) and says so through a marker file; the test then sends the signal.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -111,3 +112,20 @@ def test_temporary_files_of_a_running_build_are_left_alone(tmp_path):
         other.kill()
         other.wait()
     assert stale_temps(tmp_path) == ([running], [])
+
+
+def test_scratch_folders_of_dead_runs_are_removed_and_live_ones_kept(tmp_path):
+    """A build killed outright leaves its sorted-row chunks in ``peergraph-rows-<pid>-…`` (GBs
+    at 100k findings); the next run removes that folder, not a running build's."""
+    from peergraph.paths import remove_dead_scratch
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    dead = tmp_path / f"peergraph-rows-{int(gone.stdout)}-abc"
+    (dead / "chunk").mkdir(parents=True)
+    live = tmp_path / f"peergraph-rows-{os.getpid()}-def"
+    live.mkdir()
+    odd = tmp_path / "peergraph-rows-xyz123"  # an older name: no pid to check
+    odd.mkdir()
+    assert remove_dead_scratch("rows", tmp_path) == [dead]
+    assert not dead.exists() and live.is_dir() and odd.is_dir()

@@ -10,6 +10,7 @@ Exports go beside the data folder only when that is a project folder (see ``defa
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -71,3 +72,40 @@ def default_exports_dir(data_dir: Path | None = None) -> Path:
         f"{data} is not in a project folder (no ontology/ or exports/ beside it), so there is "
         "no default output folder: pass --out FOLDER"
     )
+
+
+def scratch_dir(kind: str) -> tempfile.TemporaryDirectory[str]:
+    """A private temporary folder ``peergraph-<kind>-<pid>-…``, removed when the run ends.
+
+    A run killed outright (SIGKILL, out of memory) cannot remove its folder, and a large build's
+    sorted chunks there take gigabytes; the pid in the name lets the next run remove the folders
+    of runs that are no longer alive (a live run's folder, or one of unknown shape, is kept).
+    """
+    remove_dead_scratch(kind)
+    return tempfile.TemporaryDirectory(prefix=f"peergraph-{kind}-{os.getpid()}-")
+
+
+def remove_dead_scratch(kind: str, folder: Path | None = None) -> list[Path]:
+    """Remove ``peergraph-<kind>-<pid>-…`` folders in ``folder`` (the temporary folder) whose
+    process is gone; return them."""
+    import shutil
+
+    removed = []
+    for path in (folder or Path(tempfile.gettempdir())).glob(f"peergraph-{kind}-*-*"):
+        pid = path.name.removeprefix(f"peergraph-{kind}-").split("-", 1)[0]
+        if not pid.isdigit() or process_running(int(pid)) or not path.is_dir():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` still runs: its temporary files are then not a killed run's."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: it runs, as another user
+        return True
+    return True

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from peergraph.paths import default_data_dir, default_exports_dir, ontology_origin
+from peergraph.paths import default_data_dir, default_exports_dir, ontology_origin, scratch_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
@@ -99,7 +99,6 @@ def build(
     A data folder with no findings is refused (``DataError``, exit 1) unless ``allow_empty``:
     an emptied ``findings.yaml`` must not silently replace every export with an empty graph.
     """
-    import tempfile
     from itertools import chain
 
     from peergraph.export.writers import Ready, remove_stale_temps
@@ -120,7 +119,7 @@ def build(
     removed, unknown = remove_stale_temps(out)
     created = not out.exists()
     staged: dict[str, Path] = {}  # export name -> its temporary file in ``out``
-    with tempfile.TemporaryDirectory(prefix="peergraph-rows-") as scratch:
+    with scratch_dir("rows") as scratch:
         try:
             with bars("build", 2) as bar:
                 onto = ontology_rows()

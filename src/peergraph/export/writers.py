@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from peergraph.ingest.records import display_path
 from peergraph.iris import ONTOLOGY_IRI, PREFIXES, version_iri
+from peergraph.paths import process_running
 
 Triple = tuple[Node, Node, Node]
 
@@ -221,19 +222,9 @@ def stale_temps(out_dir: Path) -> tuple[list[Path], list[Path]]:
         pid_text = path.name[len(TEMP_PREFIX) :].split(".", 1)[0]
         if not pid_text.isdigit():
             unknown.append(path)
-        elif int(pid_text) != os.getpid() and not _running(int(pid_text)):
+        elif int(pid_text) != os.getpid() and not process_running(int(pid_text)):
             removable.append(path)
     return removable, unknown
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. EPERM: it runs, as another user
-        return True
-    return True
 
 
 def remove_stale_temps(out_dir: Path) -> tuple[list[Path], list[Path]]:

@@ -57,6 +57,18 @@ class Cue:
     end: int = 0
 
 
+@dataclass(slots=True, frozen=True)
+class InText:
+    """An in-text citation of a finding's quote and the reference it names, as validation
+    resolved it: ``start``/``end`` are offsets in the source text, ``printed`` the citation as
+    printed ("Smit et al., 2023", or "1–3" in a numbered document, once per reference)."""
+
+    printed: str
+    start: int
+    end: int
+    key: str
+
+
 @dataclass(slots=True)
 class Moderator:
     """A setting or organisational feature the sentence says makes peer support work better
@@ -111,6 +123,8 @@ class Finding:
     mechanism_certainty: Cue | None = None
     moderators: list[Moderator] = field(default_factory=list)
     essay_classifications: list[EssayClassification] = field(default_factory=list)
+    # the quote's in-text citations, in order: resolved once, by validation, for the mapping
+    in_text: list[InText] = field(default_factory=list)
     note: str | None = None
     draft: bool = False
     file: str = ""

@@ -21,6 +21,7 @@ from peergraph.ingest.records import (
     Cue,
     EssayClassification,
     Finding,
+    InText,
     Moderator,
     Persistence,
     Source,
@@ -181,21 +182,21 @@ class CitationIndex:
                 key = (ref.year, fold_name(ref.authors[0].family))
                 self.by_name.setdefault(key, []).append(ref)
 
-    def in_span(self, start: int, end: int) -> tuple[list[tuple[str, Reference]], list[str]]:
+    def in_span(self, start: int, end: int) -> tuple[list[InText], list[str]]:
         """``(resolved, unresolved)`` citations of a source whose citations were read for the
         whole text (stored by extract, or a numbered or non-APA list): those starting in
-        ``[start, end)``, as (printed text, reference) and printed text."""
+        ``[start, end)``, resolved ones with their reference key, unresolved ones as printed."""
         from bisect import bisect_left
 
         cited = self.source.citations or ()
-        resolved: list[tuple[str, Reference]] = []
+        resolved: list[InText] = []
         unresolved: list[str] = []
         text = self.source.text
         for s, e, key in cited[bisect_left(self.starts, start) : bisect_left(self.starts, end)]:
             if key is None:
                 unresolved.append(text[s:e])
             else:
-                resolved.append((text[s:e], self.source.references[key]))
+                resolved.append(InText(text[s:e], s, e, key))
         return resolved, unresolved
 
     def resolve_all(self, text: str) -> tuple[list[tuple[Any, Reference]], list[Any]]:
@@ -225,7 +226,9 @@ class CitationIndex:
 
 def _check_cites(
     chk: _Checker, index: CitationIndex, cites: list[str], quote: str, span: tuple[int, int]
-) -> None:
+) -> list[InText]:
+    """Check ``cites`` against the quote's in-text citations; return those citations, resolved
+    (the mapping writes them as they are: resolving is done once, here)."""
     source = index.source
     for key in cites:
         if key not in source.references:
@@ -236,14 +239,16 @@ def _check_cites(
                 _did_you_mean(key, keys) or f"known keys: {', '.join(keys)}",
             )
     if not chk.ok:
-        return
+        return []
+    in_text: list[InText]
     if source.citations is None:
         found, missing = index.resolve_all(quote)
-        resolved, unresolved = [ref for _, ref in found], [c.raw for c in missing]
+        at = span[0]
+        in_text = [InText(c.raw, at + c.start, at + c.end, ref.key) for c, ref in found]
+        unresolved = [c.raw for c in missing]
     else:  # numeric ("[3]", "(1,3)") or read for the whole document
-        pairs, unresolved = index.in_span(*span)
-        resolved = [ref for _, ref in pairs]
-    printed = [ref.key for ref in resolved]
+        in_text, unresolved = index.in_span(*span)
+    printed = [c.key for c in in_text]
     for raw in unresolved:
         chk.add(
             "quote",
@@ -256,6 +261,7 @@ def _check_cites(
             f"lists {cites or '[]'} but the sentence cites {printed or 'nothing'} in-text",
             f"use cites: [{', '.join(dict.fromkeys(printed))}]",
         )
+    return in_text
 
 
 def _check_persistence(chk: _Checker, vocab: Vocabulary, value: Any) -> Persistence | None:
@@ -472,6 +478,7 @@ def validate_findings(
         cites = _as_list(chk, rec, "cites")
         quote = rec.get("quote")
         span = None
+        in_text: list[InText] = []
         if quote is not None and not isinstance(quote, str):
             chk.add("quote", "expected the sentence as text")
         elif quote and source is not None:
@@ -479,7 +486,7 @@ def validate_findings(
             if span is not None and "cites" in rec:
                 if source.id not in indexes:
                     indexes[source.id] = CitationIndex(source)
-                _check_cites(chk, indexes[source.id], cites, quote, span)
+                in_text = _check_cites(chk, indexes[source.id], cites, quote, span)
         persistence = _check_persistence(chk, vocab, rec.get("persistence"))
         comparisons = _check_comparisons(chk, vocab, rec.get("comparisons"))
         kind = str(rec.get("kind", "finding"))
@@ -522,6 +529,7 @@ def validate_findings(
                 mechanism_certainty=mech_certainty,
                 moderators=moderators,
                 essay_classifications=classified,
+                in_text=in_text,
                 note=str(rec["note"]).strip() if rec.get("note") else None,
                 draft=bool(draft),
                 file=shown,

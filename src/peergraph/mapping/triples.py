@@ -38,7 +38,6 @@ from peergraph.ingest.audit import (
 )
 from peergraph.ingest.dataset import load
 from peergraph.ingest.records import Cue, Dataset, Finding, Persistence, Source
-from peergraph.ingest.validate import CitationIndex
 from peergraph.iris import (
     CITO,
     DCTERMS,
@@ -223,6 +222,35 @@ def paper_node(ref: Reference) -> URIRef:
     return data_iri(f"paper/{ref.key}")
 
 
+def work_triples(
+    node: URIRef,
+    title: str,
+    year: int,
+    doi: str | None,
+    volume: str | None,
+    issue: str | None,
+    first_page: str | None,
+    last_page: str | None,
+    journal: str | None,
+) -> Iterator[Triple]:
+    """What a paper as cited and the published record it resolves to say alike: title, year,
+    DOI, volume, issue, pages and journal, with the same properties, so the two compare."""
+    yield node, DCTERMS.title, _lit(title)
+    yield node, FABIO.hasPublicationYear, _lit(f"{year:04d}", XSD.gYear)
+    if doi:
+        yield node, PRISM.doi, _lit(doi)
+    if volume:
+        yield node, PRISM.volume, _lit(volume)
+    if issue:
+        yield node, PRISM.issueIdentifier, _lit(issue)
+    if first_page:
+        yield node, PRISM.startingPage, _lit(first_page)
+    if last_page:
+        yield node, PRISM.endingPage, _lit(last_page)
+    if journal:
+        yield from journal_triples(node, journal)
+
+
 def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
     """A paper as printed in ``source``'s reference list, or (``source`` None) imported from a
     reference manager, which has no printed citation string and no citing source."""
@@ -231,27 +259,16 @@ def paper_triples(source: Source | None, ref: Reference) -> Iterator[Triple]:
     if ref.journal:
         yield paper, RDF.type, FABIO.JournalArticle
     yield paper, RDFS.label, _lit(f"{_short_citation(ref)}: {ref.title}")
-    yield paper, DCTERMS.title, _lit(ref.title)
     yield paper, PG.citationKey, _lit(ref.key)
     if source is not None:
         yield paper, DCTERMS.bibliographicCitation, _lit(ref.raw)
-    yield paper, FABIO.hasPublicationYear, _lit(f"{ref.year:04d}", XSD.gYear)
-    if source is not None:
         yield paper, PG.citedIn, source_iri(source.id)
-    if ref.doi:
-        yield paper, PRISM.doi, _lit(ref.doi)
-    if ref.volume:
-        yield paper, PRISM.volume, _lit(ref.volume)
-    if ref.issue:
-        yield paper, PRISM.issueIdentifier, _lit(ref.issue)
-    if ref.first_page:
-        yield paper, PRISM.startingPage, _lit(ref.first_page)
-    if ref.last_page:
-        yield paper, PRISM.endingPage, _lit(ref.last_page)
+    yield from work_triples(
+        paper, ref.title, ref.year, ref.doi, ref.volume, ref.issue,
+        ref.first_page, ref.last_page, ref.journal,
+    )  # fmt: skip
     if ref.article_number:
         yield paper, PG.articleNumber, _lit(ref.article_number)
-    if ref.journal:
-        yield from journal_triples(paper, ref.journal)
     for design in study_designs(ref.title):
         yield paper, PG.studyDesign, concept_iri(design)
     for position, author in enumerate(ref.authors, 1):
@@ -787,28 +804,25 @@ def audit_triples(ds: Dataset) -> Iterator[Triple]:
             used_records.add(rid)
             yield paper, PG.relatedRecord, record_iri(rid)
     # findings: in-text citations, claim audit, support level
-    indexes: dict[str, CitationIndex] = {}  # one per source: resolving stays linear at scale
     for f in ds.findings:
-        source = ds.sources[f.source]
         node = finding_iri(f.id)
-        if f.source not in indexes:
-            indexes[f.source] = CitationIndex(source)
-        resolved, _ = indexes[f.source].resolve_all(f.quote)
-        for n, (cit, ref) in enumerate(resolved, 1):
-            if ref.key not in f.cites:
+        references = ds.sources[f.source].references
+        for n, cit in enumerate(f.in_text, 1):  # resolved by validation
+            if cit.key not in f.cites:
                 continue
+            ref = references[cit.key]
             cnode = finding_iri(f.id, f"citation-{n}")
             pos = finding_iri(f.id, f"citation-{n}-position")
             yield cnode, RDF.type, CITO.Citation
             yield cnode, RDF.type, PG.InTextCitation
-            yield cnode, RDFS.label, _lit(cit.raw)
-            yield cnode, PG.printedText, _lit(cit.raw)
+            yield cnode, RDFS.label, _lit(cit.printed)
+            yield cnode, PG.printedText, _lit(cit.printed)
             yield cnode, CITO.hasCitingEntity, node
             yield cnode, CITO.hasCitedEntity, paper_node(ref)
             yield cnode, PG.textPosition, pos
             yield pos, RDF.type, OA.TextPositionSelector
-            yield pos, OA.start, _lit(f.start + cit.start, XSD.nonNegativeInteger)
-            yield pos, OA.end, _lit(f.start + cit.end, XSD.nonNegativeInteger)
+            yield pos, OA.start, _lit(cit.start, XSD.nonNegativeInteger)
+            yield pos, OA.end, _lit(cit.end, XSD.nonNegativeInteger)
         claim = audit.claims.get(f.id)
         if claim:
             anode = finding_iri(f.id, "claim-audit")
@@ -836,26 +850,16 @@ def audit_triples(ds: Dataset) -> Iterator[Triple]:
         rnode = record_iri(rid)
         yield rnode, RDF.type, PG.PublishedRecord
         yield rnode, RDFS.label, _lit(f"{r.short()}: {r.title} (published record)")
-        yield rnode, DCTERMS.title, _lit(r.title)
-        yield rnode, FABIO.hasPublicationYear, _lit(f"{r.year:04d}", XSD.gYear)
         yield rnode, DCTERMS.bibliographicCitation, _lit(citation_text(r))
-        if r.doi:
-            yield rnode, PRISM.doi, _lit(r.doi)
+        first, _, last = (r.pages or "").partition("-")
+        yield from work_triples(
+            rnode, r.title, r.year, r.doi, r.volume, r.issue,
+            first.strip(), last.strip(), r.journal,
+        )  # fmt: skip
         if r.pmid:
             yield rnode, FABIO.hasPubMedId, _lit(r.pmid)
-        if r.volume:
-            yield rnode, PRISM.volume, _lit(r.volume)
-        if r.issue:
-            yield rnode, PRISM.issueIdentifier, _lit(r.issue)
-        if r.pages:
-            first, _, last = r.pages.partition("-")
-            yield rnode, PRISM.startingPage, _lit(first.strip())
-            if last:
-                yield rnode, PRISM.endingPage, _lit(last.strip())
         if r.note:
             yield rnode, SKOS.editorialNote, _lit(r.note)
-        if r.journal:
-            yield from journal_triples(rnode, r.journal)
         if r.authors:
             yield rnode, PG.authorList, _lit("; ".join(r.authors))
         if not r.authors_complete:  # the audit saw "et al.": these are not all the authors
