@@ -399,7 +399,9 @@ def test_communities_above_the_louvain_limit_come_from_label_propagation_and_say
     assert analyze(graph, seed=3).tables["communities"] == first.tables["communities"]
 
 
-@pytest.mark.parametrize("name", ["peergraph.ttl", "peergraph.jsonld", "peergraph.owl"])
+@pytest.mark.parametrize(
+    "name", ["peergraph.ttl", "peergraph.jsonld", "peergraph.owl", "peergraph.nt"]
+)
 def test_every_export_format_streams_to_the_projection_of_the_graph(graph, tmp_path, name):
     """The projection reads a file through pyoxigraph's parser, whatever the export format, and
     gets what it gets from the rdflib Graph the file was written from."""
@@ -438,24 +440,17 @@ def test_sparse_betweenness_and_pagerank_give_networkx_numbers(result):
     assert sparse.pagerank(view, matrix) == nx.pagerank(view)
 
 
-def test_a_large_ntriples_file_read_in_two_halves_gives_the_same_projection(
-    graph, tmp_path, monkeypatch
-):
+def test_an_ntriples_file_gives_the_projection_of_its_rdflib_graph(graph, tmp_path):
     from peergraph.analysis import projection
 
     nt = tmp_path / "g.nt"
     graph.serialize(nt, format="nt", encoding="utf-8")
-    whole = projection.project(nt)
-    monkeypatch.setattr(projection, "PARALLEL_MIN_BYTES", 1)
-    halves = projection.project(nt)
-    assert list(halves.nodes(data=True)) == list(whole.nodes(data=True))
-    assert list(halves.edges(data=True)) == list(whole.edges(data=True))
-    assert list(whole.nodes(data=True)) == list(projection.project(graph).nodes(data=True))
+    from_file, from_graph = projection.project(nt), projection.project(graph)
+    assert list(from_file.nodes(data=True)) == list(from_graph.nodes(data=True))
+    assert list(from_file.edges(data=True)) == list(from_graph.edges(data=True))
 
 
-def test_a_syntax_error_in_the_second_half_names_its_line_in_the_whole_file(
-    graph, tmp_path, monkeypatch
-):
+def test_a_syntax_error_near_the_end_names_its_line_in_the_whole_file(graph, tmp_path):
     from peergraph.analysis import projection
     from peergraph.errors import UsageError
 
@@ -465,7 +460,6 @@ def test_a_syntax_error_in_the_second_half_names_its_line_in_the_whole_file(
     bad = len(lines) - 3  # 1-based number of the broken line, near the end
     lines[bad - 1] = '<https://example.org/a> <https://example.org/b> "unterminated .\n'
     nt.write_text("".join(lines), encoding="utf-8")
-    monkeypatch.setattr(projection, "PARALLEL_MIN_BYTES", 1)
     with pytest.raises(UsageError, match=rf"g\.nt: cannot be read as RDF \(.*line {bad}\b"):
         projection.project(nt)
 

@@ -268,3 +268,23 @@ def test_support_levels_is_a_named_query() -> None:
 
     q = named_queries()["support-levels"]
     assert q.title.startswith("What each finding rests on")
+
+
+def test_support_levels_covers_every_finding_past_the_query_s_first_page(tmp_path) -> None:
+    """The support-levels query pages (100 findings by default); the audit needs them all: the
+    30-paper synthetic set has 150 findings, each with a level equal to the mapping's."""
+    from peergraph.check.audit import support_levels
+    from peergraph.curate.synth import synthesize
+    from peergraph.export.store import open_store
+    from peergraph.sparql.engine import query
+
+    data = tmp_path / "data"
+    synthesize(data, papers=30, seed=3)
+    store = open_store(data)
+    levels = support_levels(store)
+    written = query(
+        "SELECT ?f ?l WHERE { ?f <https://w3id.org/peergraph/ontology/supportLevel> ?l }",
+        source=store,
+    ).rows
+    assert len(levels) == len(written) == 150
+    assert levels == {r["f"]: str(r["l"]).rsplit("/", 1)[-1] for r in written}

@@ -23,6 +23,7 @@ QUESTION_QUERIES = [
     "finding-provenance",
     "papers-by-year",
     "population-outcomes",
+    "findings",
 ]
 
 
@@ -71,28 +72,30 @@ def test_named_queries_use_only_standard_sparql_11(run):
         prepareQuery(q.text)
 
 
-def test_outcomes_by_direction_gives_papers_and_designs(run):
+def test_outcomes_by_direction_gives_counts_and_designs(run):
     rows = run("outcomes-by-direction").rows
     anxiety = [r for r in rows if r["outcomeLabel"] == "anxiety"]
     assert len(anxiety) == 1
     assert anxiety[0]["direction"] == "reduces"
-    assert anxiety[0]["findings"] == "F05"
-    assert split(anxiety[0]["papers"]) == {"chinman2014", "smit2023"}
+    assert (anxiety[0]["findingCount"], anxiety[0]["paperCount"]) == (1, 2)  # F05: 2 papers
     assert split(anxiety[0]["designs"]) == {"meta-analysis", "systematic review"}
     stigma = [r for r in rows if r["outcomeLabel"] == "stigma"]
-    assert [(r["direction"], r["findings"], r["papers"]) for r in stigma] == [
-        ("reduces", "F12b", "tomas2023")
+    assert [(r["direction"], r["findingCount"], r["paperCount"]) for r in stigma] == [
+        ("reduces", 1, 1)  # F12b, tomas2023
     ]
     hope = by([r for r in rows if r["direction"] == "improves"], "outcomeLabel")["hope"]
-    assert split(hope["findings"]) == {"F07", "F09", "F22a"}
+    assert hope["findingCount"] == 3  # F07, F09, F22a
+    listed = run("findings", outcome="hope", direction="improves").rows
+    assert [r["finding"] for r in listed] == ["F07", "F09", "F22a"]
     assert {r["direction"] for r in rows} == {"improves", "reduces"}
 
 
 def test_outcomes_by_direction_binds_an_outcome_parameter(run):
     rows = run("outcomes-by-direction", outcome="relapse").rows
-    assert [(r["outcomeLabel"], r["direction"], r["findings"]) for r in rows] == [
-        ("relapse", "reduces", "F16a")
+    assert [(r["outcomeLabel"], r["direction"], r["findingCount"]) for r in rows] == [
+        ("relapse", "reduces", 1)
     ]
+    assert [r["finding"] for r in run("findings", outcome="relapse").rows] == ["F16a"]
 
 
 def test_clinical_vs_personal_lists_both_groups_side_by_side(run):
@@ -163,11 +166,12 @@ def test_uncited_claims_are_exactly_the_sentences_without_citations(run, dataset
 def test_papers_ranked_puts_smit_2023_first(run):
     rows = run("papers-ranked").rows
     assert rows[0]["key"] == "smit2023"
-    assert (rows[0]["sentences"], rows[0]["findings"]) == (3, 3)
-    assert split(rows[0]["findingIds"]) == {"F05", "F06", "F11"}
+    assert (rows[0]["sentences"], rows[0]["findingCount"]) == (3, 3)
+    smit = run("findings", paper=rows[0]["paper"]).rows
+    assert {r["finding"] for r in smit} == {"F05", "F06", "F11"}
     ranked = by(rows, "key")
-    assert (ranked["tomas2023"]["sentences"], ranked["tomas2023"]["findings"]) == (2, 4)
-    assert ranked["repper2023"]["findingIds"] == "F07"
+    assert (ranked["tomas2023"]["sentences"], ranked["tomas2023"]["findingCount"]) == (2, 4)
+    assert ranked["repper2023"]["findingCount"] == 1
     assert len(rows) == 11
     sentences = [r["sentences"] for r in rows]
     assert sentences == sorted(sentences, reverse=True)
@@ -177,11 +181,14 @@ def test_organisational_factors_lead_to_retention_sustainability_contribution(ru
     rows = run("organisational-factors").rows
     pairs = {(r["factorLabel"], r["outcomeLabel"]): r for r in rows}
     dev = pairs[("professional development", "peer worker retention")]
-    assert (dev["findings"], dev["papers"]) == ("F19", "davidson2022")
+    assert (dev["findingCount"], dev["paperCount"]) == (1, 1)  # F19, davidson2022
     assert ("professional development", "peer worker contribution") in pairs
-    assert pairs[("organisational policy", "programme sustainability")]["findings"] == "F17"
+    assert pairs[("organisational policy", "programme sustainability")]["findingCount"] == 1
     sup = pairs[("structured supervision", "peer role integration")]
-    assert split(sup["papers"]) == {"byrne2023", "mulvale2019"}
+    assert sup["paperCount"] == 2  # byrne2023, mulvale2019
+    listed = run("findings", factor="organisational-policy",
+                 outcome="programme-sustainability").rows  # fmt: skip
+    assert [r["finding"] for r in listed] == ["F17"]
     only = run("organisational-factors", factor="structured-supervision").rows
     assert [r["outcomeLabel"] for r in only] == ["peer role integration"]
 
@@ -191,7 +198,9 @@ def test_personal_recovery_mechanisms(run):
     assert set(rows) == {
         "connection", "validation", "shared experience", "mutual support", "lived experience"
     }  # fmt: skip
-    assert split(rows["connection"]["papers"]) == {"repper2011", "solomon2004"}
+    assert (rows["connection"]["findingCount"], rows["connection"]["paperCount"]) == (1, 2)
+    listed = run("findings", mechanism="connection", group="personal-recovery").rows
+    assert [(r["finding"], r["papers"]) for r in listed] == [("F09", "repper2011, solomon2004")]
     assert rows["shared experience"]["outcomes"] == "empowerment"
     # clinical-only mechanisms (F14's integration, training, infrastructure) are not listed
     assert "standardised training" not in rows
@@ -211,12 +220,17 @@ def test_chime_domains_have_their_findings_and_papers(run):
     rows = by(run("chime-domains").rows, "domain")
     assert len(rows) == 5
     hope = rows["https://w3id.org/peergraph/vocab/chime-hope"]
-    assert split(hope["findings"]) == {"F07", "F09", "F22a"}  # F08 defines, it is not evidence
-    assert split(hope["papers"]) == {"repper2023", "repper2011", "solomon2004"}
+    # F07, F09, F22a (F08 defines, it is not evidence); repper2023, repper2011, solomon2004
+    assert (hope["findingCount"], hope["paperCount"]) == (3, 3)
+    assert [r["finding"] for r in run("findings", domain="chime-hope").rows] == [
+        "F07", "F09", "F22a"
+    ]  # fmt: skip
     identity = rows["https://w3id.org/peergraph/vocab/chime-identity"]
     assert split(identity["outcomes"]) == {"identity", "self-esteem", "stigma"}
     connected = rows["https://w3id.org/peergraph/vocab/chime-connectedness"]
-    assert split(connected["findings"]) == {"F12a", "F16b"}
+    assert connected["findingCount"] == 2
+    listed = run("findings", domain="chime-connectedness").rows
+    assert [r["finding"] for r in listed] == ["F12a", "F16b"]
 
 
 def test_evidence_gaps_are_outcome_setting_pairs_without_findings(run):
@@ -271,7 +285,7 @@ def test_population_outcomes_include_populations_without_evidence(run):
     assert ("schizophrenia", None) in pairs  # named in the vocabulary, no finding
     smi = run("population-outcomes", population="serious-mental-illness").rows
     assert {r["outcomeLabel"] for r in smi} == {"anxiety", "depression", "psychosis"}
-    assert {r["papers"] for r in smi} == {"chinman2014, smit2023"}
+    assert {(r["findingCount"], r["paperCount"]) for r in smi} == {(1, 2)}  # F05
 
 
 def test_hedged_findings_can_be_left_out_of_the_gap_map(run):

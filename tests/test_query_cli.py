@@ -34,7 +34,7 @@ def test_default_output_is_an_aligned_table(capsys):
     code, out, _ = cli(capsys, "query", "papers-ranked", "--data", str(DATA))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["paper", "key", "year", "sentences", "findings", "findingIds"]
+    assert lines[0].split() == ["paper", "key", "year", "sentences", "findingCount"]
     assert set(lines[1]) <= {"-", " "}
     assert lines[2].split()[:5] == [
         "<https://doi.org/10.1017/s0033291722002422>"[1:-1], "smit2023", "2023", "3", "3"
@@ -193,18 +193,19 @@ def test_python_api_returns_rows_and_columns():
     import peergraph
 
     result = peergraph.query("papers-ranked")
-    assert result.columns == ["paper", "key", "year", "sentences", "findings", "findingIds"]
+    assert result.columns == ["paper", "key", "year", "sentences", "findingCount"]
     assert result.rows[0] == {
         "paper": "https://doi.org/10.1017/s0033291722002422",
         "key": "smit2023",
         "year": 2023,
         "sentences": 3,
-        "findings": 3,
-        "findingIds": "F05, F06, F11",
+        "findingCount": 3,
     }
     assert list(result)[0]["key"] == "smit2023"
     hope = peergraph.query("outcomes-by-direction", params={"outcome": "hope"}, source=DATA)
-    assert [(r["outcomeLabel"], r["findings"]) for r in hope] == [("hope", "F07, F09, F22a")]
+    assert [(r["outcomeLabel"], r["findingCount"]) for r in hope] == [("hope", 3)]
+    cell = peergraph.query("findings", params={"outcome": "hope", "direction": "improves"})
+    assert [r["finding"] for r in cell] == ["F07", "F09", "F22a"]
     assert "query" in peergraph.__all__
 
 

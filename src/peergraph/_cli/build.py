@@ -38,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.store:
         from peergraph.export.store import save_built_store
+        from peergraph.sparql.materialise import materialise
 
-        save_built_store(args.store, result.out_dir)
+        save_built_store(args.store, result.out_dir, finish=materialise)
     if not args.quiet:
         print(result.summary())
     return 0

@@ -67,6 +67,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="permit SERVICE and remote FROM (off: nothing fetches the network)",
     )
     parser.add_argument("--limit", type=int, metavar="N", help="keep at most N rows")
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="say on stderr whether the rows were computed or read from the store's kept results",
+    )
     add_source_arguments(parser)
 
 
@@ -93,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--endpoint cannot be combined with --store, --graph or --data")
     result = query(args.query, params, source_of(args), endpoint=args.endpoint,
                    allow_remote=args.allow_remote, limit=args.limit)  # fmt: skip
+    if args.verbose:
+        print(f"note: {result.origin or 'computed now'}", file=sys.stderr)
     fmt = args.format
     if result.kind == "graph" and fmt == "table":
         fmt = "turtle"

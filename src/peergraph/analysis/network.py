@@ -165,21 +165,41 @@ CACHED_DATA = 4096  # distinct edge data whose XML is kept for the next edge wit
 
 def _attribute_types(items: Iterable[dict[str, Any]], skip: tuple[str, ...] = ()) -> dict:
     """{attribute: Python type} in order of first appearance: one type per attribute (bool, int,
-    float or str); ints and floats together are floats, any other mix is text."""
+    float or str); ints and floats together are floats, any other mix is text. With a few
+    attributes (edges), one ``map`` over the dicts per attribute: a million edges' dicts cost
+    half as much as with a loop over each dict's items (which is faster with many)."""
     from itertools import chain
+    from operator import methodcaller
 
     dicts = list(items)
-    seen = set(chain.from_iterable(zip(d, map(type, d.values()), strict=True) for d in dicts))
+    keys = dict.fromkeys(chain.from_iterable(dicts))
     kinds: dict[str, set[type]] = {}
-    for key, kind in seen:
-        kinds.setdefault(key, set()).add(kind if kind in _GRAPHML_TYPES else str)
+    if len(keys) <= FEW_ATTRIBUTES:
+        for key in keys:
+            kinds[key] = set(map(type, map(methodcaller("get", key, _ABSENT), dicts)))
+            kinds[key].discard(_Absent)
+    else:
+        for key, kind in set(chain.from_iterable(
+            zip(d, map(type, d.values()), strict=True) for d in dicts
+        )):  # fmt: skip
+            kinds.setdefault(key, set()).add(kind)
     types: dict[str, type] = {}
-    for key in dict.fromkeys(chain.from_iterable(dicts)):
+    for key in keys:
         if key in skip:
             continue
-        found = kinds[key]
+        found = {kind if kind in _GRAPHML_TYPES else str for kind in kinds[key]}
         types[key] = found.pop() if len(found) == 1 else float if found == {int, float} else str
     return types
+
+
+FEW_ATTRIBUTES = 6
+
+
+class _Absent:
+    """The value of an attribute a node or edge does not have (``None`` is a value)."""
+
+
+_ABSENT = _Absent()
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 cannot hold these

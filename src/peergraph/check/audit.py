@@ -76,7 +76,7 @@ def support_levels(graph: Any) -> dict[str, str]:
 
     return {
         row["iri"]: str(row["level"]).removeprefix(PGV)
-        for row in query("support-levels", source=graph).rows
+        for row in query("support-levels", {"limit": "all"}, source=graph).rows
     }
 
 

@@ -8,6 +8,10 @@ folder, a loaded ``Dataset``, an ``rdflib.Graph``, an RDF file
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +22,29 @@ if TYPE_CHECKING:  # pragma: no cover
 
 RDF_SUFFIXES = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".owl": "RDF_XML", ".rdf": "RDF_XML",
                 ".xml": "RDF_XML", ".nq": "N_QUADS", ".trig": "TRIG"}  # fmt: skip
+
+
+# Beside RocksDB's own files: the SHA-256 of the N-Triples (or N-Quads) the store was loaded from,
+# which ties results kept with the store (``peergraph.sparql.views``) to its contents.
+STORE_INFO = "peergraph-store.json"
+
+
+def read_fingerprint(path: str | Path) -> str | None:
+    """The fingerprint ``save_store`` recorded for the store at ``path`` (None if none)."""
+    try:
+        info = json.loads((Path(path) / STORE_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = info.get("fingerprint") if isinstance(info, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _file_digest(path: Path, out: list[str]) -> None:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)  # releases the GIL: runs beside the bulk load
+    out.append("sha256:" + digest.hexdigest())
 
 
 def _store_from_graph(graph: Any) -> pyoxigraph.Store:
@@ -88,12 +115,17 @@ def open_store(source: Any = None) -> pyoxigraph.Store:
     return store
 
 
-def save_store(path: str | Path, source: Any = None) -> Path:
+def save_store(
+    path: str | Path, source: Any = None, *, finish: Callable[[Path], Any] | None = None
+) -> Path:
     """Write ``source`` (anything ``open_store`` accepts) as a persistent RocksDB store at ``path``.
 
     Atomic: the store is built in a temporary folder beside ``path`` and renamed into place, so
     readers see the old store or the new one, never a half-written one. An existing folder at
-    ``path`` is replaced only if it is a store (holds RocksDB's ``CURRENT`` file) or is empty.
+    ``path`` is replaced only if it is a store (holds RocksDB's ``CURRENT`` file) or is empty;
+    whatever was kept beside the old store goes with it. The SHA-256 of what was loaded is
+    recorded in ``STORE_INFO``. ``finish(folder)`` runs on the new, closed store before the
+    rename (``peergraph.sparql.materialise.materialise`` keeps the aggregates' results there).
     """
     import shutil
     import tempfile
@@ -117,14 +149,26 @@ def save_store(path: str | Path, source: Any = None) -> Path:
     old = None
     try:
         store = ox.Store(str(tmp))
+        digest: list[str] = []
         if nt_file is not None:  # stream the export straight to disk: no in-memory copy
-            store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
+            hashing = threading.Thread(target=_file_digest, args=(nt_file, digest))
+            hashing.start()
+            try:
+                store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
+            finally:
+                hashing.join()
         else:
             assert memory is not None
             store.bulk_extend(memory.quads_for_pattern(None, None, None, None))
+            dump = ox.serialize(memory, format=ox.RdfFormat.N_QUADS) or b""
+            digest.append("sha256:" + hashlib.sha256(dump).hexdigest())
         store.flush()
         store.optimize()
         del store
+        info = {"fingerprint": digest[0]}
+        (tmp / STORE_INFO).write_text(json.dumps(info) + "\n", encoding="utf-8")
+        if finish is not None:
+            finish(tmp)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
             old.rmdir()
@@ -140,8 +184,10 @@ def save_store(path: str | Path, source: Any = None) -> Path:
     return target
 
 
-def save_built_store(path: str | Path, out_dir: str | Path) -> Path:
+def save_built_store(
+    path: str | Path, out_dir: str | Path, *, finish: Callable[[Path], Any] | None = None
+) -> Path:
     """``peergraph build --store PATH``: the store from the N-Triples export just written."""
     from peergraph.export.writers import GRAPH_NT
 
-    return save_store(path, Path(out_dir) / GRAPH_NT)
+    return save_store(path, Path(out_dir) / GRAPH_NT, finish=finish)
