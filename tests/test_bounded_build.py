@@ -169,10 +169,11 @@ def test_ntriples_conversion_is_the_bytes_of_the_row_writers(synth_data: Path, t
         assert (tmp_path / fmt).read_bytes() == expected.getvalue()
 
 
-def test_the_findings_size_limit_guards_only_the_views_and_docs(
+def test_the_findings_size_limit_guards_only_builds_with_checks_views_or_docs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Loading and the RDF exports are bounded; only a build with views and docs is refused."""
+    """Loading and the RDF exports are bounded; only a build with checks, views or docs is
+    refused."""
     from peergraph.errors import DataError
 
     monkeypatch.setenv("PEERGRAPH_MAX_FINDINGS_MB", "0.01")  # the essay's file is ~30 KiB
@@ -182,3 +183,29 @@ def test_the_findings_size_limit_guards_only_the_views_and_docs(
     with pytest.raises(DataError, match="limit is 0.01 MiB"):
         pipeline.build(None, tmp_path / "all")
     assert not (tmp_path / "all").exists()
+
+
+def test_the_findings_size_limit_follows_the_memory_this_machine_has_available(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without PEERGRAPH_MAX_FINDINGS_MB the limit is what MemAvailable allows at the measured
+    memory per MiB of findings; the one-line refusal names the estimate and the memory."""
+    from peergraph.errors import DataError
+    from peergraph.ingest import dataset
+
+    monkeypatch.delenv("PEERGRAPH_MAX_FINDINGS_MB", raising=False)
+    files = dataset.finding_files(ROOT / "data")
+    meminfo = tmp_path / "meminfo"
+    kib = int(dataset.BUILD_BASE_GIB * 2**20)  # room for a build of no findings at all
+    meminfo.write_text(f"MemTotal:       {4 * kib} kB\nMemAvailable:   {kib} kB\n")
+    with pytest.raises(DataError) as refused:
+        dataset.check_input_size(files, meminfo)
+    message = str(refused.value)
+    assert "findings.yaml" in message and "limit is 0 MiB" in message
+    assert f"{dataset.BUILD_BASE_GIB:.1f} GiB of memory available" in message
+    assert "PEERGRAPH_MAX_FINDINGS_MB" in message
+    meminfo.write_text(f"MemAvailable:   {16 * 2**20} kB\n")  # 16 GiB: the essay builds
+    dataset.check_input_size(files, meminfo)
+    meminfo.write_text("MemTotal:       1 kB\n")  # unknown: the default limit, 8 MiB, holds
+    dataset.check_input_size(files, meminfo)
+    assert dataset.available_gib(tmp_path / "no-such-file") is None

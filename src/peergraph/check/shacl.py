@@ -92,6 +92,33 @@ def validate_store(store: pyoxigraph.Store, shapes: Graph | None = None) -> list
     return sorted(set(_violations(results, _focus_graph(store, results), shapes)))
 
 
+def validate_nt(nt_file: Path, shapes: Graph | None = None) -> list[Violation]:
+    """``validate_store`` on an in-memory store of only the triples the compiled shapes read.
+
+    The whole graph is never held: at 100k findings the store keeps 84 % of the N-Triples
+    (1.9 GiB where the whole took 2.2 GiB) and runs at in-memory speed (RocksDB: 2-3x slower).
+    Same violations as ``validate_store`` on the whole graph: a query whose predicates are all
+    IRIs reads no other triples (``peergraph.check.subset``); ``rdf:type`` and
+    ``dcterms:identifier`` are kept for phrasing the results.
+    """
+    from peergraph.check import shacl_sparql, subset
+
+    shapes = shapes if shapes is not None else shapes_graph()
+    queries = shacl_sparql.compile_shapes(shapes)
+    store = subset.load(nt_file, read_predicates(queries))
+    results = shacl_sparql.run(store, queries)
+    return sorted(set(_violations(results, _focus_graph(store, results), shapes)))
+
+
+def read_predicates(queries: list) -> frozenset[str] | None:
+    """The predicates compiled ``queries`` and the phrasing of their results read (None: any)."""
+    from peergraph.check import subset
+    from peergraph.iris import DCTERMS, RDF
+
+    used, open_ended = subset.predicates(q.sparql for q in queries)
+    return None if open_ended else used | {str(RDF.type), str(DCTERMS.identifier)}
+
+
 def _focus_graph(store: pyoxigraph.Store, results: list) -> Graph:
     """The types and identifiers of the focus nodes: all that phrasing a result reads."""
     import pyoxigraph as ox
@@ -121,6 +148,15 @@ def check_graph(graph: Graph | pyoxigraph.Store, dataset: object = None) -> None
     import pyoxigraph as ox
 
     problems = validate_store(graph) if isinstance(graph, ox.Store) else validate_graph(graph)
+    _raise(problems, dataset)
+
+
+def check_nt(nt_file: Path, dataset: object = None) -> None:
+    """``check_graph`` of the graph in the N-Triples file ``nt_file`` (``validate_nt``)."""
+    _raise(validate_nt(nt_file), dataset)
+
+
+def _raise(problems: list[Violation], dataset: object) -> None:
     if problems:
         where = {}  # "finding F05" -> "data/findings.yaml:52" when the dataset knows
         for f in getattr(dataset, "findings", []):

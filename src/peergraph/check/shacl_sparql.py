@@ -220,6 +220,7 @@ def _property_queries(shapes: Graph, prop: Node, prologue: str, target: str) -> 
 
     path_node = shapes.value(prop, _sh("path"))
     path = sparql_path(shapes, path_node)
+    chain = _chain(shapes, path_node)
     message = shapes.value(prop, _sh("message"))
     for p, param in sorted(shapes.predicate_objects(prop), key=lambda po: str(po[0])):
         if not str(p).startswith(SH):
@@ -238,6 +239,16 @@ def _property_queries(shapes: Graph, prop: Node, prologue: str, target: str) -> 
             sparql = (
                 f"{prologue}\nSELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?value , ?_b . "
                 f"FILTER(!sameTerm(?value, ?_b)) }}"
+            )
+        elif name == "minCount" and int(param) == 1 and chain is not None:
+            # a sequence of plain or inverse properties as a chain of triple patterns: MINUS
+            # then works as for a plain property (~2x faster than counting per focus node)
+            sparql = f"{prologue}\nSELECT ?this WHERE {{ {focus} MINUS {{ {chain} }} }}"
+        elif name == "maxCount":
+            # no OPTIONAL: a focus node without values never has more than maxCount of them
+            sparql = (
+                f"{prologue}\nSELECT ?this WHERE {{ {focus} ?this {path} ?value }}"
+                f" GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(param)})"
             )
         elif name in ("minCount", "maxCount"):
             op = "<" if name == "minCount" else ">"
@@ -261,6 +272,29 @@ def _property_queries(shapes: Graph, prop: Node, prologue: str, target: str) -> 
                 f"{_value_filter(shapes, prop, name, param)} }}"
             )
         yield Query(prop, component, path_node, message, sparql)
+
+
+def _chain(shapes: Graph, path: Node) -> str | None:
+    """A sequence path of IRIs and inverse IRIs as triple patterns from ``?this`` to
+    ``?value`` through fresh variables (None for any other path)."""
+    from rdflib import RDF, BNode, URIRef
+
+    if not isinstance(path, BNode) or shapes.value(path, RDF.first) is None:
+        return None
+    steps = []
+    for step in _list(shapes, path):
+        inverse = shapes.value(step, _sh("inversePath")) if isinstance(step, BNode) else None
+        if isinstance(step, URIRef):
+            steps.append((step, False))
+        elif isinstance(inverse, URIRef):
+            steps.append((inverse, True))
+        else:
+            return None
+    names = ["?this", *(f"?_s{i}" for i in range(1, len(steps))), "?value"]
+    return " ".join(
+        f"{names[i + 1]} <{p}> {names[i]} ." if inverse else f"{names[i]} <{p}> {names[i + 1]} ."
+        for i, (p, inverse) in enumerate(steps)
+    )
 
 
 def _sparql_constraint(shapes: Graph, shape: Node, constraint: Node, target: str) -> Query:

@@ -189,21 +189,56 @@ def read_sources(
 
 # Reading, checking, mapping and writing every RDF export is bounded (measured: a 202 MB file of
 # 366,000 synthetic findings loads in 1.2 GiB, about 6 MiB per MiB of findings; the rows are
-# sorted in chunks on disk). The HTML views and ontology docs of a full build still read an
-# rdflib graph of the whole data: about 0.2 GiB per MiB of findings (1.66 GiB measured for 16,000
-# synthetic findings, 7.8 MiB). So ``peergraph build`` with those steps stops above this many MiB
-# before reading anything; PEERGRAPH_MAX_FINDINGS_MB raises the limit on a machine with more
-# memory. ``load()`` and builds without views and docs (``steps=RDF_ONLY``) are not limited.
+# sorted in chunks on disk). The checks (SHACL and the reasoning, each on an in-memory store of
+# the triples it reads), the HTML views and the ontology docs hold memory in proportion to the
+# graph. Measured on a full ``peergraph build`` of 100k synthetic findings (50.6 MiB of findings,
+# 5.2M triples, issue 12): 4.46 GiB in the largest process (the checks worker), 4.9 GiB for all
+# its processes together (sampled every 2 s). So the estimate for a build is
+# ``BUILD_BASE_GIB + BUILD_GIB_PER_FINDINGS_MB * MiB of findings``, and ``peergraph build`` with
+# any of those steps refuses, before reading anything, findings whose estimate exceeds the
+# memory this machine has available (``MemAvailable`` in /proc/meminfo; where that cannot be
+# read, ``MAX_FINDINGS_MB``). PEERGRAPH_MAX_FINDINGS_MB sets the limit in MiB instead.
+# ``load()`` and builds without those steps (``steps=RDF_ONLY``) are not limited.
+BUILD_BASE_GIB = 0.5
+BUILD_GIB_PER_FINDINGS_MB = 0.09  # (4.9 - 0.5) GiB / 50.6 MiB, rounded up
 MAX_FINDINGS_MB = 8.0
+MEMINFO = Path("/proc/meminfo")
 
 
-def check_input_size(files: list[Path]) -> None:
-    """Refuse, with one clear line, findings too large to build within the documented memory."""
+def available_gib(meminfo: Path = MEMINFO) -> float | None:
+    """The memory this machine can give a new process now (Linux ``MemAvailable``), or None."""
+    try:
+        for line in meminfo.read_text(encoding="ascii").splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 2**20  # kB
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def estimated_build_gib(findings_mib: float) -> float:
+    """Peak memory of a full build of this many MiB of findings (all its processes)."""
+    return BUILD_BASE_GIB + BUILD_GIB_PER_FINDINGS_MB * findings_mib
+
+
+def check_input_size(files: list[Path], meminfo: Path = MEMINFO) -> None:
+    """Refuse, with one clear line, findings too large to build within the memory available."""
     import os
 
-    limit = float(os.environ.get("PEERGRAPH_MAX_FINDINGS_MB", MAX_FINDINGS_MB))
     sizes = {path: path.stat().st_size for path in files}
     total = sum(sizes.values()) / 2**20
+    need = estimated_build_gib(total)
+    setting = os.environ.get("PEERGRAPH_MAX_FINDINGS_MB")
+    available = None if setting else available_gib(meminfo)
+    if setting:
+        limit = float(setting)
+        why = "set by PEERGRAPH_MAX_FINDINGS_MB"
+    elif available is not None:
+        limit = max(0.0, (available - BUILD_BASE_GIB) / BUILD_GIB_PER_FINDINGS_MB)
+        why = f"{available:.1f} GiB of memory available"
+    else:
+        limit = MAX_FINDINGS_MB
+        why = "the default where the available memory is unknown"
     if total <= limit:
         return
     biggest = max(sizes, key=lambda p: sizes[p])
@@ -211,11 +246,12 @@ def check_input_size(files: list[Path]) -> None:
         [
             Problem(
                 display_path(biggest),
-                f"{total:,.0f} MiB of findings ({len(files)} file(s), this one "
-                f"{sizes[biggest] / 2**20:,.0f} MiB) is more than a build's HTML views and docs "
-                f"hold in memory: the limit is {limit:g} MiB, about {limit * 0.2:.1f} GiB at peak",
-                suggestion="build a subset, or set PEERGRAPH_MAX_FINDINGS_MB on a machine with "
-                "about 0.2 GiB of memory per MiB of findings",
+                f"{total:,.1f} MiB of findings ({len(files)} file(s), this one "
+                f"{sizes[biggest] / 2**20:,.1f} MiB) needs about {need:.1f} GiB for a full build "
+                f"({BUILD_GIB_PER_FINDINGS_MB:g} GiB per MiB of findings, measured); the limit is "
+                f"{limit:g} MiB ({why})",
+                suggestion="build a subset, free memory, or set PEERGRAPH_MAX_FINDINGS_MB to "
+                "the MiB of findings to allow",
                 kind="input",
             )
         ]
