@@ -55,7 +55,7 @@ def test_a_build_split_into_runs_and_workers_writes_the_same_bytes_as_one_in_mem
 ) -> None:
     whole = pipeline.build(synth_data, tmp_path / "whole")
     monkeypatch.setattr(triples, "CHUNK_ROWS", 2_000)
-    monkeypatch.setattr(pipeline, "IN_MEMORY_STORE_MAX_TRIPLES", 0)  # the checks' store on disk
+    monkeypatch.setattr(pipeline, "IN_MEMORY_STORE_MAX_TRIPLES", 0)  # the large-graph checks
     split = pipeline.build(synth_data, tmp_path / "split")
     assert split.triples == whole.triples
     assert {"shacl", "reason"} <= set(split.seconds)  # the checks ran, in a worker

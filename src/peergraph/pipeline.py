@@ -190,34 +190,36 @@ def _checked_extras(
     ds: Dataset,
     steps: Steps,
     seconds: dict[str, float],
-    store_dir: Path | None = None,
+    whole_store: bool = True,
 ) -> dict[str, object]:
     """Run the checks (raising on violations) and return the files of the other steps.
 
-    SHACL, the quality report and the reasoning run as SPARQL on one pyoxigraph store,
-    bulk-loaded from the build's N-Triples file ``nt_file`` (the reasoning last: it adds its
-    triples to that store). With ``store_dir`` the store is on disk there (RocksDB), so its
-    memory does not grow with the graph; otherwise in memory (small graphs). The HTML views are
-    drawn from that store's projection, taken before the reasoning, in a forked child on the
-    second core (``peergraph.workers``; in-process when the store runs threads, as RocksDB does)
-    while this process runs the checks; the ontology docs read the rows themselves
-    (``RowGraph``, which holds them all). No rdflib Graph of the data is built.
+    ``whole_store`` (small graphs): SHACL, the quality report and the reasoning run as SPARQL
+    on one in-memory pyoxigraph store bulk-loaded from the build's N-Triples file ``nt_file``
+    (the reasoning last: it adds its triples to that store), and the views are drawn from its
+    projection, taken before the reasoning. Otherwise no store of the whole graph is kept: each
+    check loads its own in-memory subset of ``nt_file`` (``_checks_and_docs``) and the views
+    project ``nt_file`` as pyoxigraph streams it. The views are drawn in a forked child on the
+    second core (``peergraph.workers``) while this process runs the checks; the ontology docs
+    read the rows themselves (``RowGraph``, which holds them all). No rdflib Graph of the data
+    is built.
     """
-
     import pyoxigraph as ox
 
-    store = ox.Store(str(store_dir)) if store_dir is not None else ox.Store()
-    store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
+    store = None
+    if whole_store:
+        store = ox.Store()
+        store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
     views = None
     if steps.views:
         from peergraph.view.render import html_exports
         from peergraph.workers import Worker
 
-        # the store as it is now: asserted triples only
-        views = Worker(lambda: html_exports(store), what="drawing the HTML views")
+        # the asserted triples only: the store before the reasoning, or the file
+        drawn = store if store is not None else nt_file
+        views = Worker(lambda: html_exports(drawn), what="drawing the HTML views")
     try:
-        # on disk, the SHACL and reasoning stores are in-memory subsets of the N-Triples
-        subsets = nt_file if store_dir is not None else None
+        subsets = None if store is not None else nt_file
         extras = _checks_and_docs(store, data_part, ds, steps, seconds, subsets)
         if views is not None:
             # draw the docs now, while the worker may still be drawing the views
@@ -241,8 +243,9 @@ def _checks_and_docs(
 ) -> dict[str, object]:
     """The checks on ``store`` (raising on violations), then the inferred triples and the docs.
 
-    With ``nt_file``, SHACL and the reasoning each run on a fresh in-memory store of only the
-    triples they read, loaded from that file and dropped after (``peergraph.check.subset``):
+    With ``nt_file`` (and no ``store``), SHACL, the report and the reasoning each run on a fresh
+    in-memory store of only the triples they read, loaded from that file and dropped after
+    (``peergraph.check.subset``):
     several times faster than on RocksDB, and each under about 2.2 GiB at 100k findings,
     where an in-memory store of the whole graph alone takes 2.2 GiB and grows with the rules.
     """
@@ -402,14 +405,18 @@ def _checks_to_files(
     # The rule: up to IN_MEMORY_STORE_MAX_TRIPLES (about 0.9 GiB: pyoxigraph takes ~0.45 KiB a
     # triple in memory) one in-memory store of the whole graph serves the views and every check
     # (several times faster than RocksDB: 1,000 papers, whole build 68 s -> 27 s CPU). Above,
-    # the views read a RocksDB store in the build's temp folder, and SHACL, the report and the
-    # reasoning each load, one after the other, an in-memory store of only the triples they read
-    # from the N-Triples, dropped after (``_checks_and_docs``): the worker's peak is then the
-    # largest of those stores, not the whole graph plus the rules' growth (see README, "Large
-    # input", for the figures at 100k findings). Same bytes either way.
+    # no store of the whole graph is kept: the views project the N-Triples as pyoxigraph streams
+    # them, and SHACL, the report and the reasoning each load, one after the other, an in-memory
+    # store of only the triples they read, dropped after (``_checks_and_docs``): the worker's
+    # peak is then the largest of those stores, not the whole graph plus the rules' growth (see
+    # README, "Large builds", for the figures at 100k findings). Same bytes either way.
     in_memory = rows.count is not None and rows.count <= IN_MEMORY_STORE_MAX_TRIPLES
-    store_dir = None if in_memory else rows.folder / "store"
-    extras = _checked_extras(rows, nt, ds, steps, seconds, store_dir)
+    if not in_memory:  # the views read the file itself: give its format by name, not ".tmp"
+        named = rows.folder / "graph.nt"
+        named.unlink(missing_ok=True)
+        named.symlink_to(nt.resolve())
+        nt = named
+    extras = _checked_extras(rows, nt, ds, steps, seconds, whole_store=in_memory)
     files: dict[str, Path] = {}
     try:
         for name, producer in extras.items():
