@@ -29,8 +29,6 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from peergraph.errors import PeergraphError, UsageError
 from peergraph.iris import PGD_NS, PGV_NS, XSD_NS
@@ -646,6 +644,8 @@ class QueryResult:
 
     def to_xml(self) -> str:
         """SPARQL Query Results XML Format (every value escaped)."""
+        from xml.sax.saxutils import quoteattr  # imports urllib.request: 50 ms at start-up
+
         out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
         if self.kind == "boolean":
             out += ["<head/>", f"<boolean>{'true' if self.boolean else 'false'}</boolean>"]
@@ -726,6 +726,9 @@ def _json_term(term: Any) -> dict[str, str]:
 
 
 def _xml_term(term: Any) -> str:
+    from xml.sax.saxutils import escape as xml_escape
+    from xml.sax.saxutils import quoteattr
+
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
